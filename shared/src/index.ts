@@ -4,3 +4,5 @@ export * from './api/auth.js';
 export * from './api/catalog.js';
 export * from './api/inventory.js';
 export * from './api/org.js';
+export * from './api/fleet.js';
+export * from './protocol/index.js';

@@ -1,0 +1,89 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  ADMIN_NAMESPACE,
+  FleetChangedV1,
+  SOCKET_PATH,
+  type AdminToHubEvents,
+  type HubToAdminEvents,
+  type TerminalStatus,
+} from '@stockfleet/shared';
+
+export type AdminSocket = Socket<HubToAdminEvents, AdminToHubEvents>;
+
+export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
+
+export interface AdminSocketHandlers {
+  /** Every (re)connect: the caller refetches, since events sent while we were away are lost. */
+  onConnect(): void;
+  onStatus(status: LinkStatus): void;
+  onFleetChanged(terminals: TerminalStatus[]): void;
+  /** The hub refused us (middleware said no): usually the session ended. */
+  onRefused(message: string): void;
+}
+
+const RETRY_AFTER_REFUSAL_MS = 5000;
+
+/**
+ * The typed `/admin` socket. socket.io reconnects by itself after a transport loss (hub restart);
+ * after a refusal by the hub's middleware it does not, so we retry on a timer.
+ */
+export function connectAdminSocket(h: AdminSocketHandlers): { close(): void } {
+  const socket: AdminSocket = io(ADMIN_NAMESPACE, {
+    path: SOCKET_PATH,
+    transports: ['websocket'],
+    withCredentials: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  });
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+
+  h.onStatus('connecting');
+  socket.on('connect', () => {
+    h.onStatus('connected');
+    h.onConnect();
+  });
+  socket.on('disconnect', (reason) => {
+    if (closed) return;
+    // "io server disconnect": the hub dropped us on purpose; socket.io won't come back by itself.
+    if (reason === 'io server disconnect') {
+      h.onStatus('refused');
+      scheduleRetry();
+    } else {
+      h.onStatus('reconnecting');
+    }
+  });
+  socket.on('connect_error', (err) => {
+    if (closed) return;
+    if (socket.active) {
+      h.onStatus('reconnecting');
+    } else {
+      h.onStatus('refused');
+      h.onRefused(err.message);
+      scheduleRetry();
+    }
+  });
+  socket.on('fleet.changed.v1', (payload) => {
+    // Validate: a hub/admin version skew should show as a missing update, not a broken board.
+    const parsed = FleetChangedV1.safeParse(payload);
+    if (parsed.success) h.onFleetChanged(parsed.data.terminals);
+    else console.warn('fleet.changed.v1 payload ignored', parsed.error.issues.slice(0, 3));
+  });
+
+  function scheduleRetry() {
+    if (retry || closed) return;
+    retry = setTimeout(() => {
+      retry = null;
+      if (!closed && !socket.connected) socket.connect();
+    }, RETRY_AFTER_REFUSAL_MS);
+  }
+
+  return {
+    close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+}

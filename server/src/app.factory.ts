@@ -1,0 +1,68 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule, type Runtime } from './app.module.js';
+import type { AppConfig } from './config/config.js';
+
+/** Builds the hub application (not yet listening): used by main.ts and by the integration tests. */
+export async function createApp(config: AppConfig, runtime: Runtime): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, runtime), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          workerSrc: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      hsts: config.cookieSecure,
+    }),
+  );
+  app.use(cookieParser());
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Stockfleet hub').setDescription('Till fleet and synchronised stocktake').setVersion('0.1.0').addCookieAuth('sf_session').build(),
+  );
+  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(doc), { jsonDocumentUrl: 'api/docs/json' });
+
+  serveApp(app, '/till', join(config.staticDir, 'terminal', 'build'));
+  serveApp(app, '/', join(config.staticDir, 'admin', 'build'));
+  return app;
+}
+
+/** Serves a built single-page app with an index.html fallback, never shadowing the API or sockets. */
+function serveApp(app: NestExpressApplication, base: string, dir: string) {
+  if (!existsSync(join(dir, 'index.html'))) return;
+  const router = express.Router();
+  router.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, path) => {
+    if (path.endsWith('service-worker.js') || path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+  } }));
+  router.use((req, res, next) => {
+    if (req.method !== 'GET' || /^\/(api|socket\.io|healthz|readyz)(\/|$)/.test(req.originalUrl)) return next();
+    if (base === '/' && req.originalUrl.startsWith('/till')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(join(dir, 'index.html'));
+  });
+  app.use(base, router);
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { BalanceDto, MovementDto, MovementResultDto, Page } from '@stockfleet/shared';
+import type { UserActor } from '../common/actor.js';
+import { Actor } from '../common/decorators.js';
+import { AdjustmentDto, BalanceQueryDto, LedgerQueryDto, ReceiptDto, TransferDto } from './inventory.dto.js';
+import { InventoryService } from './inventory.service.js';
+
+@ApiTags('stock')
+@Controller('api/stock')
+export class InventoryController {
+  constructor(private readonly inventory: InventoryService) {}
+
+  @Post('receipts')
+  receipt(@Body() body: ReceiptDto, @Actor() actor: UserActor): Promise<MovementResultDto> {
+    return this.inventory.receipt(body, actor);
+  }
+
+  @Post('transfers')
+  transfer(@Body() body: TransferDto, @Actor() actor: UserActor): Promise<MovementResultDto> {
+    return this.inventory.transfer(body, actor);
+  }
+
+  @Post('adjustments')
+  adjustment(@Body() body: AdjustmentDto, @Actor() actor: UserActor): Promise<MovementResultDto> {
+    return this.inventory.adjustment(body, actor);
+  }
+
+  @Get('balances')
+  balances(@Query() q: BalanceQueryDto): Promise<Page<BalanceDto>> {
+    return this.inventory.balances(q);
+  }
+
+  @Get('ledger/:productId')
+  ledger(
+    @Param('productId', new ParseUUIDPipe()) productId: string,
+    @Query() q: LedgerQueryDto,
+    @Actor() actor: UserActor,
+  ): Promise<Page<MovementDto>> {
+    return this.inventory.ledger(productId, q, actor);
+  }
+}

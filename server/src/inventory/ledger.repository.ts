@@ -1,0 +1,129 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ErrorCode, type MovementDto, type MovementKind } from '@stockfleet/shared';
+import { DomainException } from '../common/domain-exception.js';
+
+export interface MovementLine {
+  storeId: string;
+  productId: string;
+  kind: MovementKind;
+  quantity: number;
+  reason?: string | null;
+  source: string;
+  occurredAt?: Date;
+  actor?: string | null;
+}
+
+export interface PostResult {
+  applied: boolean;
+  movements: MovementDto[];
+}
+
+const exec = <T = any[]>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T> =>
+  em.getConnection().execute(sql, params, 'all', em.getTransactionContext()) as Promise<T>;
+
+export function mapMovementRow(r: any): MovementDto {
+  return {
+    id: String(r.id),
+    storeId: r.store_id,
+    productId: r.product_id,
+    kind: r.kind,
+    quantity: r.quantity,
+    reason: r.reason,
+    source: r.source,
+    idempotencyKey: r.idempotency_key,
+    occurredAt: new Date(r.occurred_at).toISOString(),
+    recordedAt: new Date(r.recorded_at).toISOString(),
+    actor: r.actor,
+  };
+}
+
+const MOVEMENT_COLUMNS = 'id, store_id, product_id, kind, quantity, reason, source, idempotency_key, occurred_at, recorded_at, actor';
+
+/**
+ * Appends movements to the ledger and maintains balances, inside the caller's transaction.
+ * The batch key makes the whole request idempotent: a retry returns what the first call wrote.
+ */
+export async function postMovements(
+  em: EntityManager,
+  batch: { key: string; kind: string; requestHash: string },
+  lines: MovementLine[],
+): Promise<PostResult> {
+  if (!em.isInTransaction()) throw new Error('postMovements must run inside a transaction');
+  const inserted = await exec<{ key: string }[]>(
+    em,
+    `insert into movement_batch (key, request_hash, kind) values (?, ?, ?) on conflict (key) do nothing returning key`,
+    [batch.key, batch.requestHash, batch.kind],
+  );
+  if (inserted.length === 0) {
+    const [prior] = await exec<{ request_hash: string; kind: string }[]>(em, `select request_hash, kind from movement_batch where key = ?`, [batch.key]);
+    if (prior.request_hash !== batch.requestHash || prior.kind !== batch.kind) {
+      throw new DomainException(ErrorCode.IdempotencyConflict, `Idempotency key ${batch.key} was already used for a different request`);
+    }
+    const rows = await exec(em, `select ${MOVEMENT_COLUMNS} from stock_movement where batch_key = ? order by id`, [batch.key]);
+    return { applied: false, movements: rows.map(mapMovementRow) };
+  }
+
+  const productIds = [...new Set(lines.map((l) => l.productId))];
+  const missing = await exec<{ id: string }[]>(
+    em,
+    `select x.id from unnest(?::uuid[]) as x(id) where not exists (select 1 from product p where p.id = x.id)`,
+    [`{${productIds.join(',')}}`],
+  );
+  if (missing.length) {
+    throw new DomainException(ErrorCode.UnknownProduct, `Unknown product ${missing[0].id}`, { productIds: missing.map((m) => m.id) });
+  }
+  const storeIds = [...new Set(lines.map((l) => l.storeId))];
+  const missingStores = await exec<{ id: string }[]>(
+    em,
+    `select x.id from unnest(?::uuid[]) as x(id) where not exists (select 1 from store s where s.id = x.id)`,
+    [`{${storeIds.join(',')}}`],
+  );
+  if (missingStores.length) throw new DomainException(ErrorCode.UnknownStore, `Unknown store ${missingStores[0].id}`);
+
+  const now = new Date().toISOString();
+  const payload = lines.map((l, i) => ({
+    store_id: l.storeId,
+    product_id: l.productId,
+    kind: l.kind,
+    quantity: l.quantity,
+    reason: l.reason ?? null,
+    source: l.source,
+    idempotency_key: `${batch.key}#${i}`,
+    batch_key: batch.key,
+    occurred_at: (l.occurredAt ?? new Date()).toISOString(),
+    actor: l.actor ?? null,
+    ord: i,
+  }));
+  const rows = await exec(
+    em,
+    `insert into stock_movement (store_id, product_id, kind, quantity, reason, source, idempotency_key, batch_key, occurred_at, recorded_at, actor)
+     select store_id, product_id, kind, quantity, reason, source, idempotency_key, batch_key, occurred_at, ?::timestamptz, actor
+       from jsonb_to_recordset(?::jsonb) as x(store_id uuid, product_id uuid, kind text, quantity int, reason text, source text,
+            idempotency_key text, batch_key text, occurred_at timestamptz, actor text, ord int)
+      order by ord
+     returning ${MOVEMENT_COLUMNS}`,
+    [now, JSON.stringify(payload)],
+  );
+  await applyToBalances(em, lines);
+  return { applied: true, movements: rows.map(mapMovementRow).sort((a, b) => Number(a.id) - Number(b.id)) };
+}
+
+/** Adds signed deltas to the maintained balances; rows are touched in key order so concurrent posts cannot deadlock. */
+export async function applyToBalances(em: EntityManager, lines: Array<{ storeId: string; productId: string; quantity: number }>) {
+  const deltas = new Map<string, { store_id: string; product_id: string; delta: number }>();
+  for (const l of lines) {
+    const k = `${l.storeId}|${l.productId}`;
+    const d = deltas.get(k) ?? { store_id: l.storeId, product_id: l.productId, delta: 0 };
+    d.delta += l.quantity;
+    deltas.set(k, d);
+  }
+  const sorted = [...deltas.values()].sort((a, b) => (a.store_id + a.product_id < b.store_id + b.product_id ? -1 : 1));
+  await exec(
+    em,
+    `insert into stock_balance (store_id, product_id, on_hand, updated_at)
+     select store_id, product_id, delta, now() from jsonb_to_recordset(?::jsonb) as x(store_id uuid, product_id uuid, delta int)
+      order by store_id, product_id
+     on conflict (store_id, product_id) do update set on_hand = stock_balance.on_hand + excluded.on_hand, updated_at = now()`,
+    [JSON.stringify(sorted)],
+  );
+}

@@ -1,0 +1,3 @@
+export * from './ack.js';
+export * from './fleet.js';
+export * from './events.js';

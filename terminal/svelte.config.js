@@ -1,0 +1,24 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  preprocess: vitePreprocess(),
+  kit: {
+    // A single-page kiosk: every route falls back to index.html; the hub serves the build at /till/.
+    adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
+    paths: { base: '/till', relative: false },
+    alias: {
+      // The contract is compiled from source by Vite, so the till never runs a stale shared/dist.
+      '@stockfleet/shared': '../shared/src/index.ts',
+    },
+    // Also names the service-worker cache: a new build replaces the old shell atomically.
+    version: { name: `${pkg.version}-${Date.now().toString(36)}` },
+    serviceWorker: { register: true },
+  },
+};
+
+export default config;
