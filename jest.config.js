@@ -22,7 +22,7 @@ const common = {
 module.exports = {
   reporters: ['default', '<rootDir>/.ci/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/shared/src/**/*.spec.ts', '<rootDir>/server/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/shared/src/**/*.spec.ts', '<rootDir>/server/src/**/*.spec.ts', '<rootDir>/terminal/src/**/*.spec.ts', '<rootDir>/admin/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

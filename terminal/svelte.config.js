@@ -3,6 +3,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// The config is loaded more than once per build: the build id must be the same every time, or the
+// client chunks and the fallback page disagree about SvelteKit's global name.
+process.env.STOCKFLEET_TILL_BUILD ??= Date.now().toString(36);
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -16,7 +19,7 @@ const config = {
       '@stockfleet/shared': '../shared/src/index.ts',
     },
     // Also names the service-worker cache: a new build replaces the old shell atomically.
-    version: { name: `${pkg.version}-${Date.now().toString(36)}` },
+    version: { name: `${pkg.version}-${process.env.STOCKFLEET_TILL_BUILD}` },
     serviceWorker: { register: true },
   },
 };

@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, type Runtime } from './app.module.js';
 import type { AppConfig } from './config/config.js';
+import { DomainException } from './common/domain-exception.js';
+import { ErrorCode } from '@stockfleet/shared';
 
 /** Builds the hub application (not yet listening): used by main.ts and by the integration tests. */
 export async function createApp(config: AppConfig, runtime: Runtime): Promise<NestExpressApplication> {
@@ -39,6 +41,12 @@ export async function createApp(config: AppConfig, runtime: Runtime): Promise<Ne
   );
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  // Nest would turn body-parser's errors into an untyped 400; name them here so clients get a code.
+  app.use((err: { type?: string }, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    if (err?.type === 'entity.parse.failed') return next(new DomainException(ErrorCode.MalformedJson, 'The body is not valid JSON'));
+    if (err?.type === 'entity.too.large') return next(new DomainException(ErrorCode.PayloadTooLarge, 'The request body is larger than 1 MB'));
+    next(err);
+  });
 
   const doc = SwaggerModule.createDocument(
     app,

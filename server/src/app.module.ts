@@ -56,7 +56,8 @@ class CoreModule implements OnApplicationShutdown {
     };
   }
   async onApplicationShutdown() {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }
 

@@ -6,3 +6,4 @@ export * from './api/inventory.js';
 export * from './api/org.js';
 export * from './api/fleet.js';
 export * from './protocol/index.js';
+export * from './barcode/index.js';

@@ -22,6 +22,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
 export function toDomainException(exception: unknown): DomainException {
   if (exception instanceof DomainException) return exception;
+  const raw = exception as { type?: string; status?: number; message?: string; cause?: { type?: string } };
+  if (raw?.type === 'entity.parse.failed' || raw?.cause?.type === 'entity.parse.failed' || exception instanceof SyntaxError) {
+    return new DomainException(ErrorCode.MalformedJson, 'The body is not valid JSON');
+  }
   if (exception instanceof ZodValidationException) {
     const zodError = exception.getZodError() as ZodError;
     return new DomainException(ErrorCode.ValidationFailed, 'The request is not valid', zodIssues(zodError));

@@ -1,4 +1,5 @@
 import { BarcodeError, quote } from './barcode-error.js';
+import { GS1_CHARSET_82 } from './gs1-ai.js';
 import { gtinCheckDigit, normaliseGtin } from './gtin.js';
 
 /**
@@ -38,7 +39,7 @@ export interface SgtinIdentity {
 export const SGTIN96_HEADER = 0x30;
 export const SGTIN96_MAX_SERIAL = (1n << 38n) - 1n;
 
-/** Partition value → bits and digits of company prefix and item reference (TDS table 14-2). */
+/** TDS partition table: partition value → bits and digits of company prefix and item reference. */
 const PARTITIONS = [
   { companyBits: 40, companyDigits: 12, itemBits: 4, itemDigits: 1 },
   { companyBits: 37, companyDigits: 11, itemBits: 7, itemDigits: 2 },
@@ -86,7 +87,10 @@ export function decodeSgtin96(hex: string): Sgtin96 {
   const item = companyAndItem & mask(layout.itemBits);
   // The bit fields can hold more than their decimal digits; such tags are malformed, not truncatable.
   if (company >= 10n ** BigInt(layout.companyDigits) || item >= 10n ** BigInt(layout.itemDigits)) {
-    throw new BarcodeError('BAD_EPC_VALUE', `SGTIN-96 ${quote(hex)} has a company prefix or item reference too large for partition ${partition}`);
+    throw new BarcodeError(
+      'BAD_EPC_VALUE',
+      `SGTIN-96 ${quote(hex)} has a company prefix or item reference too large for partition ${partition}`,
+    );
   }
   const companyPrefix = company.toString().padStart(layout.companyDigits, '0');
   const itemReference = item.toString().padStart(layout.itemDigits, '0');
@@ -134,7 +138,10 @@ function serialBits(serial: string | number | bigint): bigint {
   else if (typeof serial === 'number' && Number.isSafeInteger(serial)) value = BigInt(serial);
   // A leading zero would be lost in the binary field, so TDS forbids it rather than let it vanish.
   else if (typeof serial === 'string' && /^(0|[1-9]\d{0,11})$/.test(serial)) value = BigInt(serial);
-  else throw new BarcodeError('BAD_EPC_VALUE', `an SGTIN-96 serial is a whole number without leading zeros, got ${quote(String(serial))}`);
+  else {
+    const got = quote(String(serial));
+    throw new BarcodeError('BAD_EPC_VALUE', `an SGTIN-96 serial is a whole number without leading zeros, got ${got}`);
+  }
   if (value < 0n || value > SGTIN96_MAX_SERIAL) {
     throw new BarcodeError('BAD_EPC_VALUE', `an SGTIN-96 serial is 0 to ${SGTIN96_MAX_SERIAL}, got ${value}`);
   }
@@ -182,7 +189,7 @@ export function parseSgtinUri(uri: string): SgtinIdentity {
   } catch {
     throw new BarcodeError('BAD_EPC_URI', `broken percent-escape in the serial of ${quote(uri)}`);
   }
-  if (serial.length > 20 || !/^[!"%-?A-Z_a-z]+$/.test(serial)) {
+  if (serial.length === 0 || serial.length > 20 || !GS1_CHARSET_82.test(serial)) {
     throw new BarcodeError('BAD_EPC_URI', `an SGTIN serial is 1 to 20 GS1 characters, got ${quote(serial)}`);
   }
   return { companyPrefix, itemReference, serial, gtin: gtinOf(companyPrefix, itemReference) };

@@ -4,7 +4,8 @@ import { hasValidCheckDigit } from './gtin.js';
 import { stripSymbologyId } from './symbology-id.js';
 
 /** ASCII group separator: how scanners transmit an FNC1 that ends a variable-length value. */
-export const GS = '\x1d';
+export const GROUP_SEPARATOR = '\x1d';
+const GS = GROUP_SEPARATOR;
 
 export interface Gs1Element {
   ai: string;
@@ -68,11 +69,18 @@ export function parseGs1ElementString(input: string, options: Gs1ParseOptions = 
     if (separator.length > 0) data = data.split(separator).join(GS);
   }
   if (data.replaceAll(GS, '').length === 0) throw new BarcodeError('EMPTY', 'the GS1 element string is empty');
-  const elements = data.startsWith('(') ? splitBracketed(data) : splitRaw(data);
-  return interpret(elements, options.referenceYear);
+  const { referenceYear } = options;
+  let elements: RawElement[];
+  if (data.startsWith('(')) {
+    elements = splitBracketed(data);
+    for (const element of elements) checkValue(element, referenceYear);
+  } else {
+    elements = splitRaw(data, referenceYear);
+  }
+  return interpret(elements, referenceYear);
 }
 
-function splitRaw(data: string): RawElement[] {
+function splitRaw(data: string, referenceYear: number | undefined): RawElement[] {
   const out: RawElement[] = [];
   let pos = 0;
   while (pos < data.length) {
@@ -83,7 +91,8 @@ function splitRaw(data: string): RawElement[] {
     }
     const spec = lookupAi(data, pos);
     if (!spec) {
-      throw new BarcodeError('UNKNOWN_AI', `unknown application identifier ${quote(data.slice(pos, pos + 4))} at position ${pos} of ${quote(data)}`);
+      const at = quote(data.slice(pos, pos + 4));
+      throw new BarcodeError('UNKNOWN_AI', `unknown application identifier ${at} at position ${pos} of ${quote(data)}`);
     }
     const start = pos + spec.ai.length;
     let end: number;
@@ -93,7 +102,10 @@ function splitRaw(data: string): RawElement[] {
       const separator = data.indexOf(GS, start);
       end = separator < 0 ? data.length : separator;
     }
-    out.push({ spec, value: data.slice(start, Math.min(end, data.length)) });
+    const element = { spec, value: data.slice(start, Math.min(end, data.length)) };
+    // Checked as we go: a bad value usually derails what follows, so it is the error to report.
+    checkValue(element, referenceYear);
+    out.push(element);
     pos = end;
   }
   return out;
@@ -148,7 +160,6 @@ function interpret(raw: RawElement[], referenceYear: number | undefined): Gs1Dat
   const values = new Map<string, string>();
   const elements: Gs1Element[] = [];
   for (const element of raw) {
-    checkValue(element, referenceYear);
     const { ai } = element.spec;
     const earlier = values.get(ai);
     if (earlier !== undefined) {

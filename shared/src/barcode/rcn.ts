@@ -49,13 +49,21 @@ export function rcnLayoutProblems(layout: RcnLayout): string[] {
   if (!Array.isArray(prefixes) || prefixes.length === 0) return [`${label} has no prefixes`];
   for (const prefix of prefixes) {
     // Anything outside 02 and 2x is a real GTIN that must never be read as a measure.
-    if (typeof prefix !== 'string' || !PREFIX.test(prefix)) problems.push(`${label}: prefix ${quote(String(prefix))} is not 02 or 2…`);
+    if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
+      problems.push(`${label}: prefix ${quote(String(prefix))} is not 02 or 2…`);
+    }
   }
   const prefixLength = String(prefixes[0]).length;
   if (prefixes.some((p) => String(p).length !== prefixLength)) problems.push(`${label}: prefixes differ in length`);
-  if (!Number.isInteger(itemDigits) || itemDigits < 1) problems.push(`${label}: itemDigits must be a positive integer`);
-  if (!Number.isInteger(valueDigits) || valueDigits < 1 || valueDigits > 6) problems.push(`${label}: valueDigits must be 1 to 6`);
-  if (layout.valueKind !== 'weight_g' && layout.valueKind !== 'price_cents') problems.push(`${label}: unknown valueKind`);
+  if (!Number.isInteger(itemDigits) || itemDigits < 1) {
+    problems.push(`${label}: itemDigits must be a positive integer`);
+  }
+  if (!Number.isInteger(valueDigits) || valueDigits < 1 || valueDigits > 6) {
+    problems.push(`${label}: valueDigits must be 1 to 6`);
+  }
+  if (layout.valueKind !== 'weight_g' && layout.valueKind !== 'price_cents') {
+    problems.push(`${label}: unknown valueKind`);
+  }
   if (layout.priceCheckDigit && valueDigits !== 4 && valueDigits !== 5) {
     problems.push(`${label}: a price check digit is defined only for 4- or 5-digit values`);
   }
@@ -183,7 +191,10 @@ export function parseRcn(code: string, layouts: readonly RcnLayout[]): RcnResult
   if (layout.priceCheckDigit) {
     const expected = priceCheckDigit(value);
     if (Number(gtin13[itemEnd]) !== expected) {
-      throw new BarcodeError('BAD_PRICE_CHECK_DIGIT', `price check digit of ${quote(code)} should be ${expected} (layout ${layout.name})`);
+      throw new BarcodeError(
+        'BAD_PRICE_CHECK_DIGIT',
+        `price check digit of ${quote(code)} should be ${expected} (layout ${layout.name})`,
+      );
     }
   }
   const zeroed = gtin13.slice(0, itemEnd).padEnd(12, '0');

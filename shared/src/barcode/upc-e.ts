@@ -44,8 +44,9 @@ export function expandUpcE(code: string): string {
 
 /**
  * The canonical 8-digit UPC-E for a valid UPC-A, or null when the UPC-A cannot be written as a
- * UPC-E (number system other than 0 or 1, or too few zeros to suppress). Where several encodings would expand to the same UPC-A, the one the UPC-E rules
- * prescribe is chosen, so expandUpcE(compressUpcA(a)) === a for every compressible a.
+ * UPC-E (number system other than 0 or 1, or too few zeros to suppress). Where several encodings
+ * would expand to the same UPC-A, the one the UPC-E rules prescribe is chosen, so
+ * expandUpcE(compressUpcA(a)) === a for every compressible a.
  */
 export function compressUpcA(upcA: string): string | null {
   if (upcA.length !== 12) throw new BarcodeError('BAD_LENGTH', `a UPC-A has 12 digits, got ${quote(upcA)}`);

@@ -63,7 +63,7 @@ export const en = {
   'common.dismiss': 'Dismiss',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
-  'common.updating': 'Updating…',
+  'common.refresh': 'Refresh',
 
   'validation.required': 'Required.',
   'validation.tooShort': 'At least {min} characters.',
@@ -271,7 +271,7 @@ export const en = {
   'ledger.actor': 'By',
 
   'import.title': 'Import catalogue CSV',
-  'import.help': 'One row per barcode; products are matched by SKU. Columns: {columns}. A file with any error imports nothing.',
+  'import.help': 'One row per barcode; products are matched by SKU. A file with any error imports nothing. Columns:',
   'import.file': 'CSV file',
   'import.template': 'Download template',
   'import.submit': 'Upload and import',

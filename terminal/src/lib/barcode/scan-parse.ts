@@ -1,7 +1,9 @@
 import * as shared from '@stockfleet/shared';
 
 /**
- * The one place the till calls the shared barcode parser. Everything downstream works on
+ * The one place the till calls the shared barcode parser (`parseScan` from shared/src/barcode).
+ * It is looked up on the module namespace so the till also builds against a contract without it
+ * (then a minimal GTIN-only stand-in answers). Everything downstream works on
  * `ParsedScan`, so a change of the parser's shape is absorbed here.
  */
 export interface ParsedScan {
@@ -12,14 +14,17 @@ export interface ParsedScan {
   gtin14: string | null;
   /** Codes to try against the catalogue, most specific first. */
   candidates: string[];
-  /** Units the code itself carries (GS1 AI 30 count, pack barcodes); null when none. */
+  /** Units the code itself carries (GS1 AI 30/37 count); null when none. */
   quantity: number | null;
+  /** Variable-measure codes (prefix 2): the price or weight printed into the code. */
+  priceCents: number | null;
+  weightGrams: number | null;
   error: { code: string; reason: string } | null;
   /** Everything else the parser returned (serial, batch, expiry, weight …), for the "try it" area. */
   details: Record<string, unknown>;
 }
 
-type SharedParse = (raw: string) => Record<string, unknown> & { ok: boolean };
+type SharedParse = (raw: string, options?: Record<string, unknown>) => Record<string, unknown> & { ok: boolean };
 
 function sharedParser(): SharedParse | null {
   const fn = (shared as unknown as Record<string, unknown>).parseScan;
@@ -57,22 +62,35 @@ function fallbackParse(raw: string): Record<string, unknown> & { ok: boolean } {
   const ai01 = /^\(?01\)?(\d{14})/.exec(s);
   if (ai01) return { ok: true, kind: 'gs1', gtin14: ai01[1] };
   if (/^[0-9A-Fa-f]{24}$/.test(s) && /[A-Fa-f]/.test(s)) return { ok: true, kind: 'epc', epc: s.toUpperCase() };
-  return { ok: true, kind: 'text' };
+  return { ok: true, kind: 'internal', code: s };
 }
 
-export function parseScanned(rawInput: string): ParsedScan {
+export interface ParseOptions {
+  /** The chain's variable-measure (prefix 2) layouts, when the catalogue carries them. */
+  rcnLayouts?: readonly unknown[];
+}
+
+export function parseScanned(rawInput: string, options: ParseOptions = {}): ParsedScan {
   const raw = rawInput.trim();
-  const parse = sharedParser() ?? fallbackParse;
+  const parse = sharedParser();
   let result: Record<string, unknown> & { ok: boolean };
   try {
-    result = parse(raw);
+    result = parse
+      ? parse(raw, { referenceYear: new Date().getFullYear(), ...(options.rcnLayouts ? { rcnLayouts: options.rcnLayouts } : {}) })
+      : fallbackParse(raw);
   } catch (err) {
     result = { ok: false, code: 'INVALID_BARCODE', reason: err instanceof Error ? err.message : String(err) };
   }
   const { ok, kind, gtin14, code, reason, ...rest } = result as Record<string, unknown>;
   const g14 = typeof gtin14 === 'string' ? gtin14 : null;
-  const qty = [rest.quantity, rest.count, rest.multiplier].find((v) => typeof v === 'number' && v > 0) as number | undefined;
-  const candidates = [...(g14 ? gtinVariants(g14) : []), raw];
+  const itemKey = typeof rest.itemKey === 'string' ? rest.itemKey : null;
+  const qty = [rest.quantity, rest.count].find((v) => typeof v === 'number' && Number.isInteger(v) && v > 0) as number | undefined;
+  const candidates = [
+    ...(g14 ? gtinVariants(g14) : []),
+    ...(itemKey ? gtinVariants(itemKey) : []),
+    ...(ok === true && typeof code === 'string' ? [code] : []),
+    raw,
+  ];
   return {
     raw,
     ok: ok === true,
@@ -80,6 +98,8 @@ export function parseScanned(rawInput: string): ParsedScan {
     gtin14: g14,
     candidates: [...new Set(candidates)],
     quantity: qty ?? null,
+    priceCents: typeof rest.priceCents === 'number' ? rest.priceCents : null,
+    weightGrams: typeof rest.weightGrams === 'number' ? rest.weightGrams : null,
     error: ok === true ? null : { code: String(code ?? 'INVALID_BARCODE'), reason: String(reason ?? '') },
     details: rest,
   };

@@ -35,6 +35,12 @@ export class CatalogIndex {
     for (const s of catalog.staff) this.#staff.set(s.id, s.name);
   }
 
+  /** Variable-measure layouts, if the hub's catalogue carries them (not yet in TillCatalogDto). */
+  get rcnLayouts(): readonly unknown[] | undefined {
+    const l = (this.catalog as TillCatalogDto & { rcnLayouts?: unknown }).rcnLayouts;
+    return Array.isArray(l) && l.length > 0 ? l : undefined;
+  }
+
   get version(): string {
     return this.catalog.version;
   }

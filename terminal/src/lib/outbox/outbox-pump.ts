@@ -74,8 +74,8 @@ export class OutboxPump {
     try {
       do {
         this.#again = false;
-        const stop = await this.#drainOnce();
-        if (stop) break;
+        await this.#drainOnce();
+        // A kick() that arrived meanwhile (new entry, link back up) runs another round at once.
       } while (this.#again && !this.#stopped);
     } finally {
       this.#running = false;

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app.factory';
+import { loadConfig, type AppConfig } from '../../src/config/config';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  url: string;
+  config: AppConfig;
+  em: () => EntityManager;
+  close: () => Promise<void>;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'sf-test-')),
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DATABASE_URL: process.env.SF_TEST_DATABASE_URL!,
+    REDIS_URL: process.env.SF_TEST_REDIS_URL!,
+    RUN_WORKERS: 'false',
+    ...overrides,
+  });
+}
+
+/** Boots the real hub on a free port against the run's database and the real Redis. */
+export async function bootApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const app = await createApp(config, { databaseUrl: config.databaseUrl!, redisUrl: config.redisUrl! });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const orm = app.get(MikroORM);
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    config,
+    em: () => orm.em.fork(),
+    close: () => app.close(),
+  };
+}

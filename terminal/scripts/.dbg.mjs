@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+const ctx = await chromium.launchPersistentContext(mkdtempSync('/tmp/dbg-'), { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const page = ctx.pages()[0];
+page.on('pageerror', (e) => console.log('[pageerror]', e.stack));
+page.on('console', (m) => console.log('[console]', m.type(), m.text()));
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:4174/till/');
+await page.waitForTimeout(3000);
+console.log(await page.evaluate(() => document.body.innerHTML.slice(0, 500)));
+await ctx.close();

@@ -1,0 +1,143 @@
+import { TillCommandV1, TillDesiredV1, type TillCommand, type TillDesired, type TillState } from '@stockfleet/shared';
+import { HeartbeatClock } from '../realtime/clock.js';
+import { connectErrorCode, createTillSocket, FATAL_CONNECT_CODES, TillEmitter, type TillSocket } from '../realtime/till-socket.js';
+
+export type LinkStatus = 'offline' | 'connecting' | 'online';
+
+export interface LinkHandlers {
+  onConnect(): void;
+  onDisconnect(): void;
+  onDesired(desired: TillDesired): void;
+  /** Carries out a remote command; resolves to `done`. */
+  onCommand(command: TillCommand): Promise<boolean>;
+  /** The hub revoked this till (event or refused connection): wipe the token. */
+  onRevoked(): void;
+}
+
+export const HEARTBEAT_MS = 10_000;
+
+/** The socket to the hub: connection status, heartbeats with clock offset, and the hub's events. */
+export class HubLink {
+  status = $state<LinkStatus>('offline');
+  offsetMs = $state<number | null>(null);
+  rttMs = $state<number | null>(null);
+  lastError = $state<string | null>(null);
+  emitter = $state.raw<TillEmitter | null>(null);
+
+  #socket: TillSocket | null = null;
+  #clock = new HeartbeatClock();
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #lastSent = '';
+
+  constructor(private readonly handlers: LinkHandlers) {}
+
+  get online(): boolean {
+    return this.status === 'online';
+  }
+
+  connect(token: string): void {
+    this.disconnect();
+    const socket = createTillSocket(token);
+    this.#socket = socket;
+    this.emitter = new TillEmitter(socket);
+    this.status = 'connecting';
+
+    socket.on('connect', () => {
+      this.status = 'online';
+      this.lastError = null;
+      this.#lastSent = '';
+      this.#startHeartbeat();
+      this.handlers.onConnect();
+    });
+    socket.on('disconnect', (reason) => {
+      this.status = socket.active ? 'connecting' : 'offline';
+      this.lastError = reason;
+      this.#stopHeartbeat();
+      this.handlers.onDisconnect();
+    });
+    socket.on('connect_error', (err) => {
+      const code = connectErrorCode(err);
+      this.lastError = code ?? err.message;
+      if (code && FATAL_CONNECT_CODES.has(code)) {
+        this.disconnect();
+        this.handlers.onRevoked();
+        return;
+      }
+      // socket.active: the client keeps retrying by itself; otherwise the hub refused us for now.
+      this.status = socket.active ? 'connecting' : 'offline';
+      if (!socket.active) setTimeout(() => this.#socket === socket && socket.connect(), 5000);
+    });
+    socket.on('till.desired.v1', (payload) => {
+      const parsed = TillDesiredV1.safeParse(payload);
+      if (parsed.success) this.handlers.onDesired(parsed.data);
+      else console.warn('[link] malformed till.desired.v1', parsed.error.issues);
+    });
+    socket.on('till.command.v1', (payload, ack) => {
+      const parsed = TillCommandV1.safeParse(payload);
+      if (!parsed.success) {
+        ack?.({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'malformed command', details: parsed.error.issues } });
+        return;
+      }
+      this.handlers
+        .onCommand(parsed.data)
+        .then((done) => ack?.({ ok: true, data: { commandId: parsed.data.id, done } }))
+        .catch((err: unknown) =>
+          ack?.({ ok: false, error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } }),
+        );
+    });
+    socket.on('till.revoked.v1', () => {
+      this.disconnect();
+      this.handlers.onRevoked();
+    });
+    socket.connect();
+  }
+
+  disconnect(): void {
+    this.#stopHeartbeat();
+    const s = this.#socket;
+    this.#socket = null;
+    this.emitter = null;
+    if (s) {
+      s.removeAllListeners();
+      s.disconnect();
+    }
+    this.status = 'offline';
+  }
+
+  /** Sends till.state.v1 when connected and the state differs from the last one sent (or `force`). */
+  sendState(state: TillState, force = false): void {
+    const key = JSON.stringify(state);
+    if (!this.#socket?.connected || (!force && key === this.#lastSent)) return;
+    this.#lastSent = key;
+    this.emitter?.state(state);
+  }
+
+  #startHeartbeat(): void {
+    this.#stopHeartbeat();
+    void this.#beat();
+    this.#heartbeat = setInterval(() => void this.#beat(), HEARTBEAT_MS);
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  async #beat(): Promise<void> {
+    const emitter = this.emitter;
+    if (!emitter?.connected) return;
+    const hb = this.#clock.next(Date.now());
+    try {
+      const ack = await emitter.heartbeat(hb);
+      if (ack.ok) {
+        this.#clock.record(hb.sentAt, ack.data.hubAt, Date.now());
+        this.offsetMs = this.#clock.offsetMs;
+        this.rttMs = this.#clock.rttMs;
+      } else {
+        this.#clock.lost();
+      }
+    } catch {
+      this.#clock.lost();
+    }
+  }
+}
