@@ -20,6 +20,8 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Integration and browser tests talk to real services; per-test timeouts are generous, never assertions on speed.
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/.ci/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/shared/src/**/*.spec.ts', '<rootDir>/server/src/**/*.spec.ts', '<rootDir>/terminal/src/**/*.spec.ts', '<rootDir>/admin/src/**/*.spec.ts'] },
@@ -29,7 +31,6 @@ module.exports = {
       testMatch: ['<rootDir>/server/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/server/test/global-setup.ts',
       globalTeardown: '<rootDir>/server/test/global-teardown.ts',
-      testTimeout: 60000,
     },
     {
       ...common,
@@ -37,7 +38,6 @@ module.exports = {
       testMatch: ['<rootDir>/server/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/server/test/global-setup.ts',
       globalTeardown: '<rootDir>/server/test/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

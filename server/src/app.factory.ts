@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { AppModule, type Runtime } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { DomainException } from './common/domain-exception.js';
+import { HubSocketAdapter } from './common/socket-adapter.js';
 import { ErrorCode } from '@stockfleet/shared';
 
 /** Builds the hub application (not yet listening): used by main.ts and by the integration tests. */
@@ -20,6 +21,7 @@ export async function createApp(config: AppConfig, runtime: Runtime): Promise<Ne
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new HubSocketAdapter(app));
   app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
   app.use(

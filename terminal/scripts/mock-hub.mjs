@@ -2,8 +2,11 @@
 // Serves /api/till/* and the /till socket namespace on 127.0.0.1:8480 (what `vite dev` / `vite preview`
 // proxy to), plus /mock/* control endpoints to drive the till: desired mode, commands, revocation.
 //   node terminal/scripts/mock-hub.mjs            (MOCK_HUB_PORT to change the port)
+// With MOCK_HUB_STATIC=<dir of a till build> it also serves the till at /till/ like the real hub.
 // Pairing code ABCD1234 works (any number of times); staff PIN 1234 or badge BADGE-0001 signs in Mei.
 import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Server } from 'socket.io';
 
@@ -58,9 +61,27 @@ function authed(req) {
   return m && state.tokens.has(m[1]);
 }
 
+const STATIC = process.env.MOCK_HUB_STATIC;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' };
+async function serveStatic(res, pathname) {
+  const rel = normalize(decodeURIComponent(pathname.replace(/^\/till\/?/, ''))).replace(/^(\.\.[/\\])+/, '');
+  for (const file of [rel && join(STATIC, rel), join(STATIC, 'index.html')]) {
+    if (!file) continue;
+    try {
+      const data = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      return res.end(data);
+    } catch {
+      /* try the SPA fallback */
+    }
+  }
+  err(res, 404, 'NOT_FOUND', 'no such file');
+}
+
 const http = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   try {
+    if (STATIC && req.method === 'GET' && (url.pathname === '/till' || url.pathname.startsWith('/till/'))) return serveStatic(res, url.pathname);
     if (req.method === 'POST' && url.pathname === '/api/till/enrol') {
       const { code } = await body(req);
       if (String(code).toUpperCase() !== 'ABCD1234') return err(res, 400, 'ENROLMENT_CODE_INVALID', 'unknown or expired code');

@@ -130,7 +130,29 @@ try {
   await page.getByTestId('screen-selling').waitFor();
   check(true, 'lock / unlock');
 
-  await hub('/mock/revoke');
+  // Offline reboot: the service worker serves the shell, selling goes on, the outbox waits.
+  await page.waitForFunction(async () => !!(await navigator.serviceWorker?.getRegistration())?.active);
+  await ctx.setOffline(true);
+  await page.reload();
+  await page.getByTestId('screen-selling').waitFor();
+  await page.evaluate(() => window.__stockfleet.scan('4006381333931'));
+  await page.getByTestId('tender-cash').click();
+  await page.getByTestId('complete-sale').click();
+  await page.waitForFunction(() => window.__stockfleet.outboxDepth === 1 && !window.__stockfleet.online);
+  await page.getByTestId('signout').click();
+  await page.getByTestId('signin-pin').fill('1234');
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('signin-error').filter({ hasText: /offline/ }).waitFor();
+  await page.screenshot({ path: join(SHOTS, '05-offline-signin.png') });
+  check(true, 'rebooted offline from the service worker, sold offline, offline sign-in refused');
+  await ctx.setOffline(false);
+  await page.waitForFunction(() => window.__stockfleet.online && window.__stockfleet.outboxDepth === 0, null, { timeout: 20000 });
+  check((await hub('/mock/state')).sales.length === 3, 'the offline sale was delivered after reconnecting');
+  await page.getByTestId('signin-pin').fill('1234');
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('screen-selling').waitFor();
+
+  await hub('/mock/revoke', {});
   await page.getByTestId('pairing-revoked').waitFor();
   check(!(await sf(page)).paired, 'revocation wipes the token and shows pairing');
   console.log(`screenshots in ${SHOTS}`);

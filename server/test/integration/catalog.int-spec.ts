@@ -30,7 +30,7 @@ describe('Catalogue API', () => {
   it('creates a product with a pack barcode and reads it back', async () => {
     const gtin = newGtin13();
     const packBody = `1${gtin.slice(0, 12)}`;
-    const { gs1CheckDigit } = await import('../../src/catalog/barcode-rules');
+    const { gs1CheckDigit } = await import('../../src/catalog/barcode-rules.js');
     const pack = packBody + gs1CheckDigit(packBody);
     const res = await admin.post('/api/products', product({ barcodes: [{ code: gtin }, { code: pack, kind: 'pack', multiplier: 12 }] }));
     expect(res.status).toBe(201);

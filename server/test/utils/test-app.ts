@@ -39,7 +39,7 @@ export async function bootApp(overrides: Record<string, string> = {}): Promise<T
     app,
     url: `http://127.0.0.1:${port}`,
     config,
-    em: () => orm.em.fork(),
+    em: () => orm.em.fork() as EntityManager,
     close: () => app.close(),
   };
 }

@@ -28,6 +28,7 @@ type ReceiptBody = { idempotencyKey: string; storeId: string; lines: { productId
 type TransferBody = { idempotencyKey: string; fromStoreId: string; toStoreId: string; lines: { productId: string; quantity: number }[]; reference?: string };
 type AdjustmentBody = { idempotencyKey: string; storeId: string; reason: string; note?: string; lines: { productId: string; quantity: number }[] };
 
+export interface StoreOnHand { storeId: string; onHand: number }
 export interface ProductListQuery { q?: string; category?: string; limit?: number; offset?: number }
 export interface BalanceListQuery { storeId: string; q?: string; lowOnly?: boolean; limit?: number; offset?: number }
 export interface LedgerQuery { storeId?: string; limit?: number; offset?: number }
@@ -48,6 +49,8 @@ export const catalogApi = {
     http.get<Page<ProductDto>>(`/api/products${toQuery({ q: q.q, category: q.category, limit: q.limit, offset: q.offset })}`, o),
   get: (productId: string, o: Sig = {}) => http.get<ProductDto>(`/api/products/${id(productId)}`, o),
   categories: (o: Sig = {}) => http.get<string[]>('/api/products/categories', o),
+  /** On hand in every store the user may read (hub route outside the shared contract: no DTO there yet). */
+  balances: (productId: string, o: Sig = {}) => http.get<StoreOnHand[]>(`/api/products/${id(productId)}/balances`, o),
   create: (body: CreateProductInput) => http.post<ProductDto>('/api/products', body),
   update: (productId: string, body: UpdateProductInput) => http.patch<ProductDto>(`/api/products/${id(productId)}`, body),
   importCsv: (file: Blob, onProgress: (f: number) => void, signal?: AbortSignal) =>

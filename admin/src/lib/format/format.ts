@@ -1,12 +1,13 @@
 import type { Locale } from '../i18n/locales';
 
-const rtfCache = new Map<Locale, Intl.RelativeTimeFormat>();
+const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
 const dtfCache = new Map<string, Intl.DateTimeFormat>();
 const nfCache = new Map<string, Intl.NumberFormat>();
 
-function rtf(locale: Locale): Intl.RelativeTimeFormat {
-  let f = rtfCache.get(locale);
-  if (!f) rtfCache.set(locale, (f = new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: 'short' })));
+function rtf(locale: Locale, numeric: 'always' | 'auto' = 'always'): Intl.RelativeTimeFormat {
+  const key = `${locale}|${numeric}`;
+  let f = rtfCache.get(key);
+  if (!f) rtfCache.set(key, (f = new Intl.RelativeTimeFormat(locale, { numeric, style: 'short' })));
   return f;
 }
 
@@ -26,7 +27,7 @@ export function formatRelative(iso: string | null | undefined, nowMs: number, lo
   if (Number.isNaN(t)) return DASH;
   const s = Math.round((t - nowMs) / 1000);
   const a = Math.abs(s);
-  if (a < 5) return rtf(locale).format(0, 'second');
+  if (a < 5) return rtf(locale, 'auto').format(0, 'second'); // "now"
   if (a < 60) return rtf(locale).format(Math.sign(s) * Math.floor(a / 5) * 5, 'second');
   if (a < 3600) return rtf(locale).format(Math.trunc(s / 60), 'minute');
   if (a < 86400) return rtf(locale).format(Math.trunc(s / 3600), 'hour');

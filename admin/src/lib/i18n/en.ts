@@ -63,6 +63,7 @@ export const en = {
   'common.dismiss': 'Dismiss',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
+  'common.pagination': 'Pages',
   'common.refresh': 'Refresh',
 
   'validation.required': 'Required.',
@@ -273,6 +274,7 @@ export const en = {
   'import.title': 'Import catalogue CSV',
   'import.help': 'One row per barcode; products are matched by SKU. A file with any error imports nothing. Columns:',
   'import.file': 'CSV file',
+  'import.choose': 'Choose a file…',
   'import.template': 'Download template',
   'import.submit': 'Upload and import',
   'import.uploading': 'Uploading… {percent}%',

@@ -31,8 +31,9 @@ export function issueMessage(issue: IssueLike, t: Translate): string {
       if (issue.origin === 'string') return t('validation.tooLong', { max: Number(issue.maximum) });
       return t('validation.max', { max: Number(issue.maximum) });
     case 'invalid_type':
-      if (issue.input === undefined || issue.input === '') return t('validation.required');
       if (issue.expected === 'int') return t('validation.integer');
+      // zod leaves `input` out of issues unless asked; its message names what it received.
+      if (issue.input === '' || /received (undefined|null)\b/.test(issue.message)) return t('validation.required');
       return t('validation.invalid');
     case 'invalid_format':
       if (issue.format === 'email') return t('validation.email');

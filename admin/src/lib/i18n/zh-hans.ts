@@ -65,6 +65,7 @@ export const zhHans: Dictionary = {
   'common.dismiss': '关闭提示',
   'common.copy': '复制',
   'common.copied': '已复制',
+  'common.pagination': '分页',
   'common.refresh': '刷新',
 
   'validation.required': '必填。',
@@ -275,6 +276,7 @@ export const zhHans: Dictionary = {
   'import.title': '导入商品目录 CSV',
   'import.help': '每行一个条码；按 SKU 匹配商品。文件只要有一处错误就不会导入任何内容。列：',
   'import.file': 'CSV 文件',
+  'import.choose': '选择文件…',
   'import.template': '下载模板',
   'import.submit': '上传并导入',
   'import.uploading': '正在上传… {percent}%',

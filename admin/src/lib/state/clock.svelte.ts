@@ -10,6 +10,11 @@ export class Clock {
     this.#timer = setInterval(() => (this.now = serverClock.now()), 1000);
   }
 
+  /** Update now (e.g. right after a hub timestamp arrives, so a countdown starts exact). */
+  tick(): void {
+    this.now = serverClock.now();
+  }
+
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;

@@ -17,6 +17,7 @@ function catalog(): TillCatalogDto {
       { code: '14006381333938', productId: P1, multiplier: 6 },
       { code: '036000291452', productId: P2, multiplier: 1 },
       { code: 'INT-77', productId: P2, multiplier: 1 },
+      { code: '80614141123458', productId: P2, multiplier: 1 },
     ],
     staff: [{ id: 'ffffffff-0000-4000-8000-000000000001', name: 'Mei' }],
     zones: [],
@@ -45,6 +46,17 @@ describe(CatalogIndex.name, () => {
   it('finds internal codes and keyed SKUs (any case)', () => {
     expect(sut.resolve(parseScanned('INT-77'))?.product.id).toBe(P2);
     expect(sut.resolve(parseScanned('cola-330'))?.product.id).toBe(P2);
+  });
+
+  it('finds the GTIN inside an RFID tag (EPC SGTIN-96)', () => {
+    const scan = parseScanned('3074257BF7194E4000001A85');
+    expect(scan).toMatchObject({ ok: true, kind: 'epc', gtin14: '80614141123458' });
+    expect(sut.resolve(scan)?.product.id).toBe(P2);
+  });
+
+  it('a GS1 count (AI 30) is carried as quantity', () => {
+    const scan = parseScanned('(01)04006381333931(30)12');
+    expect(scan).toMatchObject({ kind: 'gs1', quantity: 12 });
   });
 
   it('answers null for an unknown code and knows staff names', () => {

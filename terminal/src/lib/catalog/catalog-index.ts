@@ -1,4 +1,4 @@
-import type { TillCatalogDto } from '@stockfleet/shared';
+import type { RcnLayout, TillCatalogDto } from '@stockfleet/shared';
 import type { ParsedScan } from '../barcode/scan-parse.js';
 import { gtinCheckDigitOk, gtinVariants } from '../barcode/scan-parse.js';
 
@@ -36,9 +36,9 @@ export class CatalogIndex {
   }
 
   /** Variable-measure layouts, if the hub's catalogue carries them (not yet in TillCatalogDto). */
-  get rcnLayouts(): readonly unknown[] | undefined {
+  get rcnLayouts(): readonly RcnLayout[] | undefined {
     const l = (this.catalog as TillCatalogDto & { rcnLayouts?: unknown }).rcnLayouts;
-    return Array.isArray(l) && l.length > 0 ? l : undefined;
+    return Array.isArray(l) && l.length > 0 ? (l as RcnLayout[]) : undefined;
   }
 
   get version(): string {

@@ -31,8 +31,10 @@ export class SerialLineSource {
   #running = false;
   #onConnect = (): void => void this.#reopen();
   #onDisconnect = (e: Event): void => {
-    const target = (e as Event & { port?: SerialPortLike }).port ?? (e.target as SerialPortLike | null);
-    if (!this.#port || target === this.#port) void this.#closePort('disconnected');
+    // Native: the event's target is the port. Polyfill: a USB device left; we cannot tell which, so
+    // close ours and let getPorts() find whatever is still there.
+    const target = this.backend === 'native' ? (e.target as SerialPortLike | null) : this.#port;
+    if (this.#port && target === this.#port) void this.#closePort('disconnected').then(() => this.#reopen());
   };
 
   constructor(
@@ -63,16 +65,23 @@ export class SerialLineSource {
       this.events.status('error', 'serial not supported');
       return;
     }
-    api.addEventListener('connect', this.#onConnect);
-    api.addEventListener('disconnect', this.#onDisconnect);
+    const events = this.#eventTarget();
+    events?.addEventListener('connect', this.#onConnect);
+    events?.addEventListener('disconnect', this.#onDisconnect);
     await this.#reopen();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.#api?.removeEventListener('connect', this.#onConnect);
-    this.#api?.removeEventListener('disconnect', this.#onDisconnect);
+    const events = this.#eventTarget();
+    events?.removeEventListener('connect', this.#onConnect);
+    events?.removeEventListener('disconnect', this.#onDisconnect);
     await this.#closePort('disconnected');
+  }
+
+  /** Plug events: navigator.serial's own, or WebUSB's for the polyfill (which is no EventTarget). */
+  #eventTarget(): EventTarget | null {
+    return this.backend === 'native' ? this.#api : (deviceNavigator().usb ?? null);
   }
 
   async #ensureApi(): Promise<SerialLike | null> {

@@ -54,6 +54,9 @@ export class HubLink {
       this.lastError = reason;
       this.#stopHeartbeat();
       this.handlers.onDisconnect();
+      // The hub dropped us on purpose (restart, revocation): socket.io does not retry by itself then.
+      // Try again; a revoked till learns it from the connect_error and goes back to pairing.
+      if (reason === 'io server disconnect') this.#retryLater(socket, 1500);
     });
     socket.on('connect_error', (err) => {
       const code = connectErrorCode(err);
@@ -65,7 +68,7 @@ export class HubLink {
       }
       // socket.active: the client keeps retrying by itself; otherwise the hub refused us for now.
       this.status = socket.active ? 'connecting' : 'offline';
-      if (!socket.active) setTimeout(() => this.#socket === socket && socket.connect(), 5000);
+      if (!socket.active) this.#retryLater(socket, 5000);
     });
     socket.on('till.desired.v1', (payload) => {
       const parsed = TillDesiredV1.safeParse(payload);
@@ -90,6 +93,15 @@ export class HubLink {
       this.handlers.onRevoked();
     });
     socket.connect();
+  }
+
+  #retryLater(socket: TillSocket, ms: number): void {
+    setTimeout(() => {
+      if (this.#socket === socket && !socket.connected) {
+        this.status = 'connecting';
+        socket.connect();
+      }
+    }, ms);
   }
 
   disconnect(): void {

@@ -76,6 +76,14 @@ export class ModeState {
     return true;
   }
 
+  /** A new pairing starts a new epoch history (the old terminal's epochs mean nothing now). */
+  async reset(): Promise<void> {
+    this.desired = null;
+    this.localLock = null;
+    this.lastApplied = { mode: 'selling', epoch: 0 };
+    await Promise.all([this.kv.delete(KV.desired), this.kv.delete(KV.localLock), this.kv.delete('lastApplied')]);
+  }
+
   lock(by: string | null, text: string | null): void {
     this.localLock = { by, text, at: Date.now() };
     void this.kv.set(KV.localLock, this.localLock);
@@ -106,6 +114,7 @@ export class ModeState {
       this.graceDeadline = null;
       // Also after a reboot during the freeze: the parked basket's reason is persisted with it.
       if (this.parkedByFreeze && !this.sale.open) this.restoredAfterFreeze = await this.sale.restoreAfterFreeze();
+      else if (!this.sale.open) this.restoredAfterFreeze = false;
     } else if (this.sale.open) {
       if (this.graceDeadline === null) {
         // A remote lock parks at once; a stocktake freeze allows the configured grace.

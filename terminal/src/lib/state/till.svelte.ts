@@ -139,6 +139,7 @@ export class TillApp {
     if (!isPairingCode(code)) return { ok: false, code: 'FORMAT', message: '' };
     try {
       await this.device.pair(code, APP_VERSION);
+      await this.mode.reset();
       this.pairingCode = '';
       this.#connect();
       return { ok: true };

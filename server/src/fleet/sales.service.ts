@@ -1,0 +1,60 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, type SaleInput } from '@stockfleet/shared';
+import { payloadHash } from '../common/crypto.js';
+import { DomainException } from '../common/domain-exception.js';
+import { postMovements } from '../inventory/ledger.repository.js';
+import type { TerminalIdentity } from './fleet.types.js';
+
+/**
+ * A sale from a till becomes stock movements exactly once: the sale row and its movements commit
+ * together, keyed by the till's own UUID, and the till hears "ok" only after that commit.
+ * A sale that happened is never refused for the till's mode: the stocktake reconciles late sales.
+ */
+@Injectable()
+export class SalesService {
+  constructor(private readonly em: EntityManager) {}
+
+  async submit(till: TerminalIdentity, sale: SaleInput, clockOffsetMs: number | null): Promise<{ saleId: string; duplicate: boolean }> {
+    if (sale.storeId !== till.storeId) {
+      throw new DomainException(ErrorCode.OutOfScope, 'A till can only sell for its own store', { storeId: sale.storeId });
+    }
+    const em = this.em.fork();
+    return em.transactional(async (tem) => {
+      const conn = tem.getConnection();
+      const ctx = tem.getTransactionContext();
+      const [prior] = await conn.execute(`select id, terminal_id from sale where id = ? or (terminal_id = ? and seq = ?)`, [sale.id, till.terminalId, sale.seq], 'all', ctx);
+      if (prior) {
+        if (prior.id === sale.id && prior.terminal_id === till.terminalId) return { saleId: sale.id, duplicate: true };
+        throw new DomainException(ErrorCode.Conflict, `Sale sequence ${sale.seq} of this till was already used by another sale`);
+      }
+      const sign = sale.kind === 'sale' ? -1 : 1;
+      const tillAt = new Date(sale.at);
+      // The till's clock is corrected by the offset the hub measured: hub time ≈ till time + offset.
+      const correctedAt = new Date(sale.at + (clockOffsetMs ?? 0));
+      const posted = await postMovements(
+        tem,
+        { key: `sale:${sale.id}`, kind: sale.kind, requestHash: payloadHash(sale) },
+        sale.lines.map((l) => ({
+          storeId: till.storeId,
+          productId: l.productId,
+          kind: sale.kind,
+          quantity: sign * l.quantity,
+          source: `till:${till.terminalId}`,
+          occurredAt: correctedAt,
+          actor: sale.staffId ?? null,
+        })),
+      );
+      // A concurrent delivery of the same sale committed first: its movements and row are already there.
+      if (!posted.applied) return { saleId: sale.id, duplicate: true };
+      await conn.execute(
+        `insert into sale (id, terminal_id, store_id, seq, kind, tender, staff_id, till_at, corrected_at, received_at, total_cents, lines)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?::jsonb)`,
+        [sale.id, till.terminalId, till.storeId, sale.seq, sale.kind, sale.tender, sale.staffId ?? null, tillAt, correctedAt,
+          sale.lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), JSON.stringify(sale.lines)],
+        'run', ctx,
+      );
+      return { saleId: sale.id, duplicate: false };
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Logger } from '@nestjs/common';
+import {
+  ErrorCode,
+  SaleSubmitV1,
+  StaffSignInV1,
+  TILL_NAMESPACE,
+  TillHeartbeatV1,
+  TillStateV1,
+  type HubToTillEvents,
+  type TillToHubEvents,
+} from '@stockfleet/shared';
+import type { Namespace, Socket } from 'socket.io';
+import { AuditService } from '../audit/audit.service.js';
+import { hmac } from '../common/crypto.js';
+import { DomainException } from '../common/domain-exception.js';
+import { toDomainException } from '../common/http-exception.filter.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { FleetNotifier } from './fleet-notifier.js';
+import { FleetEvents } from './fleet.events.js';
+import { FleetRepository } from './fleet.repository.js';
+import { FleetService } from './fleet.service.js';
+import type { TerminalIdentity } from './fleet.types.js';
+import { SalesService } from './sales.service.js';
+import { handle } from './socket-utils.js';
+
+interface TillSocketData {
+  till: TerminalIdentity;
+  clockOffsetMs: number | null;
+}
+type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>, TillSocketData>;
+
+/** Tills: device-token auth at the handshake, rooms per store and till, desired state pushed on connect. */
+@WebSocketGateway({ namespace: TILL_NAMESPACE })
+export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly log = new Logger('TillGateway');
+
+  constructor(
+    private readonly fleet: FleetService,
+    private readonly repo: FleetRepository,
+    private readonly events: FleetEvents,
+    private readonly notifier: FleetNotifier,
+    private readonly sales: SalesService,
+    private readonly audit: AuditService,
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(ns: Namespace) {
+    this.events.till = ns as any;
+    ns.use((socket, next) => {
+      this.fleet
+        .identify((socket.handshake.auth as { token?: string })?.token)
+        .then((till) => {
+          socket.data = { till, clockOffsetMs: null } satisfies TillSocketData;
+          next();
+        })
+        .catch((e) => {
+          const err = toDomainException(e);
+          next(Object.assign(new Error(err.message), { data: { code: err.code } }));
+        });
+    });
+  }
+
+  async handleConnection(socket: TillSocket) {
+    const { till } = socket.data;
+    await socket.join([FleetEvents.tillRoom(till.terminalId), FleetEvents.storeRoom(till.storeId)]);
+    try {
+      await this.repo.markConnected(till.terminalId, true);
+      const row = await this.repo.get(this.em.fork(), till.terminalId);
+      if (row) {
+        socket.data.clockOffsetMs = row.clock_offset_ms ?? null;
+        socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
+      }
+      this.notifier.changed(till.terminalId);
+    } catch (e) {
+      this.log.warn(`connect of ${till.terminalId} failed: ${(e as Error).message}`);
+      socket.disconnect(true);
+    }
+  }
+
+  async handleDisconnect(socket: TillSocket) {
+    const till = socket.data?.till;
+    if (!till) return;
+    const others = await this.events.till?.in(FleetEvents.tillRoom(till.terminalId)).fetchSockets().catch(() => []);
+    if (!others?.length) await this.repo.markConnected(till.terminalId, false).catch(() => {});
+    this.notifier.changed(till.terminalId);
+  }
+
+  @SubscribeMessage('till.state.v1')
+  state(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
+    return handle(TillStateV1, body, async (s) => {
+      await this.repo.saveReported(socket.data.till.terminalId, s);
+      this.notifier.changed(socket.data.till.terminalId);
+      return null;
+    });
+  }
+
+  @SubscribeMessage('till.heartbeat.v1')
+  heartbeat(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
+    const hubAt = Date.now();
+    return handle(TillHeartbeatV1, body, async (hb) => {
+      let offset: number | null = null;
+      let rtt: number | null = null;
+      const p = hb.previous;
+      if (p && p.receivedAt >= p.sentAt && p.receivedAt - p.sentAt < 60_000) {
+        // NTP: the hub stamped hubAt halfway (on average) through the till's round trip.
+        rtt = p.receivedAt - p.sentAt;
+        offset = Math.round(p.hubAt - (p.sentAt + p.receivedAt) / 2);
+        socket.data.clockOffsetMs = offset;
+      }
+      await this.repo.saveClock(socket.data.till.terminalId, offset, rtt);
+      if (offset !== null) this.notifier.changed(socket.data.till.terminalId);
+      return { hubAt };
+    });
+  }
+
+  @SubscribeMessage('staff.signin.v1')
+  signin(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
+    return handle(StaffSignInV1, body, async (input) => {
+      const { till } = socket.data;
+      const em = this.em.fork();
+      const [staff] = await em.getConnection().execute(
+        'pin' in input
+          ? `select id, name from staff_member where store_id = ? and pin_hash = ? and disabled_at is null`
+          : `select id, name from staff_member where store_id = ? and badge_hash = ? and disabled_at is null`,
+        [till.storeId, 'pin' in input ? hmac(this.config.sessionSecret, `pin:${till.storeId}:${input.pin}`) : hmac(this.config.sessionSecret, `badge:${input.badge}`)],
+      );
+      await this.audit.record(em, {
+        actorType: 'terminal', actorId: till.terminalId, actorName: till.name, storeId: till.storeId,
+        action: staff ? 'staff.signed_in' : 'staff.signin_failed', subject: staff?.id ?? null,
+      });
+      if (!staff) throw new DomainException(ErrorCode.StaffPinInvalid, 'PIN or badge not recognised');
+      return { staff: { id: staff.id, name: staff.name } };
+    });
+  }
+
+  @SubscribeMessage('sale.submit.v1')
+  sale(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
+    return handle(SaleSubmitV1, body, (sale) => this.sales.submit(socket.data.till, sale, socket.data.clockOffsetMs));
+  }
+}
