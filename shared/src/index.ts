@@ -7,3 +7,6 @@ export * from './api/org.js';
 export * from './api/fleet.js';
 export * from './protocol/index.js';
 export * from './barcode/index.js';
+export * from './api/stocktake.js';
+export * from './domain/stocktake-machine.js';
+export * from './domain/variance.js';

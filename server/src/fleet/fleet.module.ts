@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminGateway } from './admin.gateway.js';
+import { FleetHooks } from './fleet-hooks.js';
 import { FleetNotifier } from './fleet-notifier.js';
 import { FleetController, TillController } from './fleet.controller.js';
 import { FleetEvents } from './fleet.events.js';
@@ -11,7 +12,7 @@ import { TillGateway } from './till.gateway.js';
 /** Till fleet: enrolment, the socket gateways, presence, desired state, remote commands, sales. */
 @Module({
   controllers: [FleetController, TillController],
-  providers: [FleetRepository, FleetEvents, FleetNotifier, FleetService, SalesService, TillGateway, AdminGateway],
-  exports: [FleetRepository, FleetEvents, FleetNotifier, FleetService],
+  providers: [FleetHooks, FleetRepository, FleetEvents, FleetNotifier, FleetService, SalesService, TillGateway, AdminGateway],
+  exports: [FleetHooks, FleetRepository, FleetEvents, FleetNotifier, FleetService],
 })
 export class FleetModule {}

@@ -25,6 +25,7 @@ import { hmac } from '../common/crypto.js';
 import { DomainException } from '../common/domain-exception.js';
 import { toDomainException } from '../common/http-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { FleetHooks } from './fleet-hooks.js';
 import { FleetNotifier } from './fleet-notifier.js';
 import { FleetEvents } from './fleet.events.js';
 import { FleetRepository } from './fleet.repository.js';
@@ -50,6 +51,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly events: FleetEvents,
     private readonly notifier: FleetNotifier,
     private readonly sales: SalesService,
+    private readonly hooks: FleetHooks,
     private readonly audit: AuditService,
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,6 +83,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         socket.data.clockOffsetMs = row.clock_offset_ms ?? null;
         socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
       }
+      this.hooks.connected.next({ till, emit: (event, payload) => (socket as any).emit(event, payload) });
       this.notifier.changed(till.terminalId);
     } catch (e) {
       this.log.warn(`connect of ${till.terminalId} failed: ${(e as Error).message}`);
@@ -101,6 +104,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return handle(TillStateV1, body, async (s) => {
       await this.repo.saveReported(socket.data.till.terminalId, s);
       this.notifier.changed(socket.data.till.terminalId);
+      this.hooks.reported.next({ till: socket.data.till, state: s });
       return null;
     });
   }

@@ -63,6 +63,10 @@ export async function postMovements(
     return { applied: false, movements: rows.map(mapMovementRow) };
   }
 
+  // A stocktake snapshot takes this lock exclusively: every movement is either in a snapshot or after it.
+  for (const storeId of [...new Set(lines.map((l) => l.storeId))].sort()) {
+    await exec(em, `select pg_advisory_xact_lock_shared(hashtext(?))`, [`ledger:${storeId}`]);
+  }
   const productIds = [...new Set(lines.map((l) => l.productId))];
   const missing = await exec<{ id: string }[]>(
     em,
@@ -126,4 +130,11 @@ export async function applyToBalances(em: EntityManager, lines: Array<{ storeId:
      on conflict (store_id, product_id) do update set on_hand = stock_balance.on_hand + excluded.on_hand, updated_at = now()`,
     [JSON.stringify(sorted)],
   );
+}
+
+/** Blocks movements of a store until the caller's transaction ends; returns the last movement id now visible. */
+export async function lockStoreLedger(em: EntityManager, storeId: string): Promise<string> {
+  await exec(em, `select pg_advisory_xact_lock(hashtext(?))`, [`ledger:${storeId}`]);
+  const [row] = await exec<{ id: string | null }[]>(em, `select max(id)::text as id from stock_movement`);
+  return row.id ?? '0';
 }

@@ -14,6 +14,7 @@ import {
   TillStateV1,
 } from './fleet.js';
 import type { AckFn } from './ack.js';
+import { CountSubmitAck, CountSubmitV1, StocktakeProgressV1, StocktakeTasksV1 } from './stocktake.js';
 
 /**
  * The one socket event map. Names are versioned: a changed payload gets a new name, never a silent change.
@@ -24,16 +25,19 @@ export const tillToHub = {
   'till.heartbeat.v1': { payload: TillHeartbeatV1, ack: TillHeartbeatAck },
   'staff.signin.v1': { payload: StaffSignInV1, ack: StaffSignInAck },
   'sale.submit.v1': { payload: SaleSubmitV1, ack: SaleSubmitAck },
+  'count.submit.v1': { payload: CountSubmitV1, ack: CountSubmitAck },
 } as const;
 
 export const hubToTill = {
   'till.desired.v1': { payload: TillDesiredV1, ack: null },
   'till.command.v1': { payload: TillCommandV1, ack: TillCommandAck },
   'till.revoked.v1': { payload: TillRevokedV1, ack: null },
+  'stocktake.tasks.v1': { payload: StocktakeTasksV1, ack: null },
 } as const;
 
 export const hubToAdmin = {
   'fleet.changed.v1': { payload: FleetChangedV1, ack: null },
+  'stocktake.progress.v1': { payload: StocktakeProgressV1, ack: null },
 } as const;
 
 type In<S> = S extends z.ZodType ? z.input<S> : never;

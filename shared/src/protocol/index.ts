@@ -1,3 +1,4 @@
 export * from './ack.js';
 export * from './fleet.js';
 export * from './events.js';
+export * from './stocktake.js';
