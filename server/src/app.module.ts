@@ -23,6 +23,7 @@ import { InventoryService } from './inventory/inventory.service.js';
 import { OrgController } from './org/org.controller.js';
 import { OrgService } from './org/org.service.js';
 import { FleetModule } from './fleet/fleet.module.js';
+import { StocktakeModule } from './stocktake/stocktake.module.js';
 
 export interface Runtime {
   databaseUrl: string;
@@ -79,6 +80,7 @@ export class AppModule {
         MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 6000 }, { name: 'login', ttl: 60_000, limit: 1_000_000 }] }),
         FleetModule,
+        StocktakeModule,
       ],
       controllers: [HealthController, AuthController, UsersController, CatalogController, InventoryController, OrgController, AuditController],
       providers: [

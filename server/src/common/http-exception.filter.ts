@@ -15,7 +15,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
     const err = toDomainException(exception);
-    if (err.code === ErrorCode.Internal) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (err.code === ErrorCode.Internal) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      if (process.env.SF_DEBUG) console.error(exception);
+    }
     if (!res.headersSent) res.status(err.status).json(err.toBody());
   }
 }

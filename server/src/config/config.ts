@@ -106,3 +106,9 @@ function localSecret(dataDir: string): string {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Enrolment attempts per address per minute (read per request so tests and operators can tune it). */
+export function enrolRateLimit(): number {
+  const n = Number(process.env.ENROL_RATE_LIMIT ?? 30);
+  return Number.isFinite(n) && n > 0 ? n : 30;
+}

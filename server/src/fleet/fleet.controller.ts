@@ -7,6 +7,7 @@ import type { UserActor } from '../common/actor.js';
 import { Actor, Public } from '../common/decorators.js';
 import { CreateEnrolmentCodeDto, EnrolDto, TerminalCommandDto, TerminalQueryDto } from './fleet.dto.js';
 import { FleetService } from './fleet.service.js';
+import { enrolRateLimit } from '../config/config.js';
 
 @ApiTags('fleet')
 @Controller('api')
@@ -43,7 +44,7 @@ export class TillController {
   constructor(private readonly fleet: FleetService) {}
 
   @Public()
-  @Throttle({ default: { limit: 10, ttl: 60_000 } })
+  @Throttle({ default: { limit: () => enrolRateLimit(), ttl: 60_000 } })
   @Post('enrol')
   enrol(@Body() body: EnrolDto, @Req() req: Request): Promise<EnrolResultDto> {
     return this.fleet.enrol(body.code, req.ip ?? null);

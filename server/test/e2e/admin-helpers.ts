@@ -23,6 +23,8 @@ export async function apiSession(t: TestApp, role: Role, storeIds: string[] = []
  */
 export class Browser {
   private page: Page | null = null;
+  /** Uncaught exceptions and console errors of every page, for an assertion at the end of each test. */
+  readonly problems: string[] = [];
   constructor(
     readonly ctx: BrowserContext,
     readonly t: TestApp,
@@ -31,8 +33,19 @@ export class Browser {
   async blank(): Promise<Page> {
     await this.page?.close();
     await this.ctx.clearCookies();
-    this.page = await this.ctx.newPage();
-    return this.page;
+    const page = await this.ctx.newPage();
+    page.on('pageerror', (e) => this.problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // Chromium logs every non-2xx answer as "Failed to load resource"; the tests assert on those answers themselves.
+      if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) this.problems.push(`console.${m.type()}: ${m.text()}`);
+    });
+    this.page = page;
+    return page;
+  }
+
+  /** The problems collected since the last call. */
+  takeProblems(): string[] {
+    return this.problems.splice(0);
   }
 
   async as(role: Role, storeIds: string[] = [], path = '/fleet') {

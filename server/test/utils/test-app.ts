@@ -15,6 +15,9 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+// Tests enrol many tills from one address; the limit itself is covered where it is tested.
+process.env.ENROL_RATE_LIMIT ??= '100000';
+
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',

@@ -28,7 +28,7 @@ export interface StockfleetTestApi {
   readonly terminalId: string | null;
   readonly locale: string;
   readonly scanner: { kind: string; status: string };
-  readonly lastScan: { raw: string; kind: string; ok: boolean; gtin14: string | null; source: string } | null;
+  readonly lastScan: { raw: string; kind: string; ok: boolean; gtin14: string | null; source: string; at: number } | null;
   readonly clockOffsetMs: number | null;
 }
 
@@ -58,7 +58,7 @@ export function installTestHooks(app: TillApp): () => void {
     scanner: () => ({ kind: app.scanner.kind, status: app.scanner.status }),
     lastScan: () => {
       const s = app.scanner.lastScan;
-      return s ? { raw: s.raw, kind: s.parsed.kind, ok: s.parsed.ok, gtin14: s.parsed.gtin14, source: s.source } : null;
+      return s ? { raw: s.raw, kind: s.parsed.kind, ok: s.parsed.ok, gtin14: s.parsed.gtin14, source: s.source, at: s.at } : null;
     },
     clockOffsetMs: () => app.link.offsetMs,
   } satisfies { [K in keyof StockfleetSnapshot]: () => StockfleetSnapshot[K] };

@@ -92,5 +92,6 @@ export const fleetApi = {
   enrolmentCode: (storeId: string, terminalName: string) =>
     http.post<EnrolmentCodeDto>('/api/enrolment-codes', { storeId, terminalName }),
   revoke: (terminalId: string) => http.post<void>(`/api/terminals/${id(terminalId)}/revoke`),
-  command: (terminalId: string, body: TerminalCommandInput) => http.post<void>(`/api/terminals/${id(terminalId)}/commands`, body),
+  /** `delivered`: a connected till acknowledged it (lock/unlock are desired state and always "delivered"). */
+  command: (terminalId: string, body: TerminalCommandInput) => http.post<{ delivered: boolean }>(`/api/terminals/${id(terminalId)}/commands`, body),
 };

@@ -15,13 +15,18 @@ function product(over: Partial<ProductDto> = {}): ProductDto {
 describe(checkCsvHeader.name, () => {
   it('accepts the import columns in any order, quoted, with a BOM', () => {
     const header = '\uFEFF' + [...IMPORT_COLUMNS].reverse().map((c) => `"${c}"`).join(',') + '\r\nrow';
-    expect(checkCsvHeader(header)).toEqual({ missing: [], unknown: [] });
+    expect(checkCsvHeader(header)).toEqual({ missing: [], optional: [], unknown: [] });
   });
-  it('names missing and unknown columns', () => {
-    expect(checkCsvHeader('sku,name,colour\n')).toEqual({ missing: IMPORT_COLUMNS.filter((c) => c !== 'sku' && c !== 'name'), unknown: ['colour'] });
+  it('names missing required, absent optional and unknown columns', () => {
+    expect(checkCsvHeader('sku,name,colour\n')).toEqual({
+      missing: ['category', 'unit_cost_cents'],
+      optional: IMPORT_COLUMNS.filter((c) => !['sku', 'name', 'category', 'unit_cost_cents'].includes(c)),
+      unknown: ['colour'],
+    });
+    expect(checkCsvHeader('sku,name,category,unit_cost_cents\n').missing).toEqual([]);
   });
   it('has a template whose header passes its own check', () => {
-    expect(checkCsvHeader(csvTemplate())).toEqual({ missing: [], unknown: [] });
+    expect(checkCsvHeader(csvTemplate())).toEqual({ missing: [], optional: [], unknown: [] });
     expect(csvTemplate().trim().split('\n')[1].split(',')).toHaveLength(IMPORT_COLUMNS.length);
   });
 });
@@ -66,13 +71,14 @@ describe(balanceFor.name, () => {
 });
 
 describe(rowsFromOnHand.name, () => {
-  it('lists every visible store, zero where the hub has no balance row, and flags low stock', () => {
+  it('lists the visible stores that hold a balance, in store order, and flags low stock as the hub does', () => {
     const stores = [{ id: 's1', name: 'One' }, { id: 's2', name: 'Two' }, { id: 's3', name: 'Three' }];
-    expect(rowsFromOnHand([{ storeId: 's2', onHand: 12 }, { storeId: 's1', onHand: 3 }], stores, 5)).toEqual([
+    expect(rowsFromOnHand([{ storeId: 's2', onHand: 12 }, { storeId: 's1', onHand: 3 }, { storeId: 's3', onHand: 5 }], stores, 5)).toEqual([
       { storeId: 's1', storeName: 'One', onHand: 3, low: true },
       { storeId: 's2', storeName: 'Two', onHand: 12, low: false },
-      { storeId: 's3', storeName: 'Three', onHand: 0, low: true },
+      { storeId: 's3', storeName: 'Three', onHand: 5, low: false },
     ]);
-    expect(rowsFromOnHand([], stores.slice(0, 1), 0)).toEqual([{ storeId: 's1', storeName: 'One', onHand: 0, low: false }]);
+    expect(rowsFromOnHand([{ storeId: 's3', onHand: -2 }], stores, 0)).toEqual([{ storeId: 's3', storeName: 'Three', onHand: -2, low: true }]);
+    expect(rowsFromOnHand([], stores, 5)).toEqual([]);
   });
 });

@@ -1,7 +1,17 @@
 import { IMPORT_COLUMNS } from '@stockfleet/shared';
 
+/**
+ * The columns the hub requires in the header (CatalogImportService); the others may be left out and take
+ * their defaults. Not in `shared/` yet, so mirrored here.
+ */
+export const REQUIRED_IMPORT_COLUMNS = ['sku', 'name', 'category', 'unit_cost_cents'] as const;
+
 export interface HeaderCheck {
+  /** Required columns that are absent: the hub refuses the file. */
   missing: string[];
+  /** Optional columns that are absent: their defaults apply. */
+  optional: string[];
+  /** Columns the hub does not know: it refuses the file. */
   unknown: string[];
 }
 
@@ -34,8 +44,11 @@ export function checkCsvHeader(text: string): HeaderCheck {
   const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const cols = splitCsvLine(first).filter(Boolean);
   const known = new Set<string>(IMPORT_COLUMNS);
+  const required = new Set<string>(REQUIRED_IMPORT_COLUMNS);
+  const absent = IMPORT_COLUMNS.filter((c) => !cols.includes(c));
   return {
-    missing: IMPORT_COLUMNS.filter((c) => !cols.includes(c)),
+    missing: absent.filter((c) => required.has(c)),
+    optional: absent.filter((c) => !required.has(c)),
     unknown: cols.filter((c) => !known.has(c)),
   };
 }

@@ -14,8 +14,9 @@ export interface StoreBalance {
 type ProductRef = Pick<ProductDto, 'id' | 'sku' | 'lowStockThreshold'>;
 type StoreRef = Pick<StoreDto, 'id' | 'name'>;
 
-function isLow(onHand: number, threshold: number): boolean {
-  return threshold > 0 && onHand <= threshold;
+/** The hub's rule (`BalanceDto.low`): below the threshold; so negative stock is low even at threshold 0. */
+export function isLow(onHand: number, threshold: number): boolean {
+  return onHand < threshold;
 }
 
 /** Pick the product's row out of a store's balance search (the search may match other SKUs too). */
@@ -23,13 +24,19 @@ export function balanceFor(items: readonly BalanceDto[], productId: string): Bal
   return items.find((b) => b.productId === productId);
 }
 
-/** One row per visible store, in the stores' order; a store with no balance row holds 0. */
+/**
+ * One row per visible store that has a balance for the product, in the stores' order. A store without a
+ * balance row has never had a movement of it (it doesn't carry it): listing it as "0 · low" for every
+ * store of the chain would drown the stores that matter, and the hub's low-stock list leaves it out too.
+ */
 export function rowsFromOnHand(list: readonly StoreOnHand[], stores: readonly StoreRef[], threshold: number): StoreBalance[] {
   const byStore = new Map(list.map((b) => [b.storeId, Number(b.onHand)] as const));
-  return stores.map((s) => {
-    const onHand = byStore.get(s.id) ?? 0;
-    return { storeId: s.id, storeName: s.name, onHand, low: isLow(onHand, threshold) };
-  });
+  return stores
+    .filter((s) => byStore.has(s.id))
+    .map((s) => {
+      const onHand = byStore.get(s.id)!;
+      return { storeId: s.id, storeName: s.name, onHand, low: isLow(onHand, threshold) };
+    });
 }
 
 /**
@@ -44,18 +51,17 @@ export async function loadProductBalances(product: ProductRef, stores: readonly 
     if (toApiError(e).code !== ErrorCode.NotFound) throw e;
   }
   let failed = 0;
-  const rows = await mapLimit(stores, 4, async (s): Promise<StoreBalance> => {
+  const rows = await mapLimit(stores, 4, async (s): Promise<StoreBalance | null> => {
     if (signal.aborted) throw new DOMException('aborted', 'AbortError');
     try {
       const page = await stockApi.balances({ storeId: s.id, q: product.sku, limit: 50 }, { signal });
       const b = balanceFor(page.items, product.id);
-      const onHand = b?.onHand ?? 0;
-      return { storeId: s.id, storeName: s.name, onHand, low: b ? b.low : isLow(onHand, product.lowStockThreshold) };
+      return b ? { storeId: s.id, storeName: s.name, onHand: b.onHand, low: b.low } : null;
     } catch (e) {
       if (signal.aborted) throw e;
       failed++;
       return { storeId: s.id, storeName: s.name, onHand: null, low: false };
     }
   });
-  return { rows, failed };
+  return { rows: rows.filter((r): r is StoreBalance => r !== null), failed };
 }

@@ -115,4 +115,13 @@ describe(summarize.name, () => {
     ]);
     expect(sut).toEqual({ total: 3, online: 2, offline: 1, outOfSync: 1, outbox: 5, revoked: 1 });
   });
+  it('counts a till that never reported as converging only while it is online', () => {
+    const neverReported = { reportedMode: null, reportedEpoch: null } as const;
+    const sut = summarize([
+      till({ ...neverReported, online: false }),
+      till({ ...neverReported, online: true }),
+      till({ online: false, desiredMode: 'locked', desiredEpoch: 4 }),
+    ]);
+    expect(sut).toMatchObject({ total: 3, offline: 2, outOfSync: 2 });
+  });
 });

@@ -21,8 +21,14 @@ export function syncState(t: TerminalStatus): SyncState {
   return t.reportedMode === t.desiredMode && t.reportedEpoch >= t.desiredEpoch ? 'in_sync' : 'converging';
 }
 
+/**
+ * Not (yet) in the mode the hub wants. A till that has never reported and is offline (enrolled, not yet
+ * switched on) is only offline: counting it here would bury the tills that really lag behind.
+ */
 export function isOutOfSync(t: TerminalStatus): boolean {
-  return !t.revoked && syncState(t) !== 'in_sync';
+  if (t.revoked) return false;
+  const sync = syncState(t);
+  return sync === 'converging' || (sync === 'unknown' && t.online);
 }
 
 /** Apply a `fleet.changed.v1` batch: changed terminals replace their old entry by id. */

@@ -20,6 +20,7 @@ export const en = {
   'status.staff': 'Staff',
   'status.mode': 'Mode',
   'status.nobody': 'nobody',
+  'status.unpaired': 'not paired',
   'status.settings': 'Settings',
   'status.rejected': '{n} rejected',
 

@@ -21,6 +21,7 @@ export const zhHans: Dictionary = {
   'status.staff': '员工',
   'status.mode': '模式',
   'status.nobody': '未登录',
+  'status.unpaired': '未配对',
   'status.settings': '设置',
   'status.rejected': '{n} 条被拒',
 

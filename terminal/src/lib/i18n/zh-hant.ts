@@ -21,6 +21,7 @@ export const zhHant: Dictionary = {
   'status.staff': '員工',
   'status.mode': '模式',
   'status.nobody': '未登入',
+  'status.unpaired': '未配對',
   'status.settings': '設定',
   'status.rejected': '{n} 筆被拒',
 

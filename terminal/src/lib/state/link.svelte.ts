@@ -2,6 +2,10 @@ import { TillCommandV1, TillDesiredV1, type TillCommand, type TillDesired, type 
 import { HeartbeatClock } from '../realtime/clock.js';
 import { connectErrorCode, createTillSocket, FATAL_CONNECT_CODES, TillEmitter, type TillSocket } from '../realtime/till-socket.js';
 
+/**
+ * `connecting`: a first connection, or a reconnection after a drop, is under way; `offline`: the hub
+ * could not be reached (or the network is down) — the socket keeps retrying in the background.
+ */
 export type LinkStatus = 'offline' | 'connecting' | 'online';
 
 export interface LinkHandlers {
@@ -66,8 +70,9 @@ export class HubLink {
         this.handlers.onRevoked();
         return;
       }
-      // socket.active: the client keeps retrying by itself; otherwise the hub refused us for now.
-      this.status = socket.active ? 'connecting' : 'offline';
+      // The hub cannot be reached (or refused us for now): that is "offline" for the people at the
+      // till, even while socket.io keeps retrying in the background (socket.active).
+      this.status = 'offline';
       if (!socket.active) this.#retryLater(socket, 5000);
     });
     socket.on('till.desired.v1', (payload) => {

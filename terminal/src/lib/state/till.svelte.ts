@@ -18,6 +18,10 @@ import { StaffState } from './staff.svelte.js';
 
 export const APP_VERSION = version.slice(0, 40);
 const CATALOG_MAX_AGE_MS = 60_000;
+/** While connected, the catalogue is fetched again this often (the hub does not push changes). */
+const CATALOG_REFRESH_MS = 5 * 60_000;
+/** An unknown code on the selling screen fetches the catalogue again, at most this often. */
+const CATALOG_RETRY_MS = 15_000;
 
 export interface Banner {
   text: string;
@@ -69,6 +73,7 @@ export class TillApp {
   }));
 
   #cleanup: Array<() => void> = [];
+  #catalogRetryAt = 0;
 
   constructor() {
     this.db = openTillDb();
@@ -120,6 +125,10 @@ export class TillApp {
     const onOnline = () => this.device.token && this.link.status === 'offline' && this.link.connect(this.device.token);
     window.addEventListener('online', onOnline);
     this.#cleanup.push(() => window.removeEventListener('online', onOnline));
+    const catalogTimer = setInterval(() => {
+      if (this.link.online && Date.now() - (this.device.catalogFetchedAt ?? 0) >= CATALOG_REFRESH_MS) void this.device.refreshCatalog();
+    }, 30_000);
+    this.#cleanup.push(() => clearInterval(catalogTimer));
     if (this.device.token) this.#connect();
     this.ready = true;
   }
@@ -206,6 +215,8 @@ export class TillApp {
   async #onRevoked(): Promise<void> {
     this.link.disconnect();
     await this.device.wipe(true);
+    // The revoked terminal's desired state and epochs mean nothing to the next pairing.
+    await this.mode.reset();
     this.staff.current = null;
     this.settingsOpen = false;
   }
@@ -217,6 +228,24 @@ export class TillApp {
     url.searchParams.delete('code');
     history.replaceState(history.state, '', url);
     if (!this.device.paired) this.pairingCode = normalisePairingCode(code);
+  }
+
+  /**
+   * A code the cached catalogue does not know may be a product added at the hub since the last
+   * download: while online, fetch the catalogue once more (rate-limited) and try the scan again.
+   * Returns true when a retry is under way (it beeps for itself); the "unknown code" notice stays
+   * on screen meanwhile and is replaced if the fresh catalogue knows the code.
+   */
+  #retryWithFreshCatalog(raw: string): boolean {
+    const notice = this.sale.notice;
+    if (!notice || notice.key !== 'sell.unknownCode' || !this.link.online || Date.now() < this.#catalogRetryAt) return false;
+    this.#catalogRetryAt = Date.now() + CATALOG_RETRY_MS;
+    // The catalogue's version does not change when only a barcode was added: always scan again.
+    void this.device.refreshCatalog().then((ok) => {
+      if (ok && this.screen === 'selling' && !this.settingsOpen && this.sale.scan(raw)) beep(1760, 40, 1);
+      else beep(220, 200, 1);
+    });
+    return true;
   }
 
   #onScan(raw: string, meta: ScanMeta): void {
@@ -238,7 +267,7 @@ export class TillApp {
         return;
       case 'selling':
         if (this.sale.scan(raw)) beep(1760, 40, 1);
-        else beep(220, 200, 1);
+        else if (!this.#retryWithFreshCatalog(raw)) beep(220, 200, 1);
         return;
       case 'counting':
         // The counting screen is a placeholder; the stocktake module will take scans here.

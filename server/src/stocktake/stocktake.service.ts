@@ -1,0 +1,373 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  barrierComplete,
+  chainStatus,
+  ErrorCode,
+  nextStoreStatus,
+  tillModeFor,
+  type CreateStocktakeInput,
+  type StocktakeDto,
+  type StoreCountEvent,
+  type StoreCountStatus,
+  type TillDesired,
+  type VarianceReportDto,
+} from '@stockfleet/shared';
+import { randomUUID } from 'node:crypto';
+import { payloadHash } from '../common/crypto.js';
+import type { Subscription } from 'rxjs';
+import { AuditService, fromUser } from '../audit/audit.service.js';
+import { assertWriteStore, readableStoreIds, type UserActor } from '../common/actor.js';
+import { DomainException, forbidden, notFound } from '../common/domain-exception.js';
+import { FleetHooks } from '../fleet/fleet-hooks.js';
+import { FleetEvents } from '../fleet/fleet.events.js';
+import { FleetNotifier } from '../fleet/fleet-notifier.js';
+import { FleetRepository } from '../fleet/fleet.repository.js';
+import { lockStoreLedger, postMovements } from '../inventory/ledger.repository.js';
+import { q, StocktakeRepository } from './stocktake.repository.js';
+import { StocktakeLive } from './stocktake-live.js';
+
+type Tx = EntityManager;
+
+/**
+ * The synchronised stocktake. Every transition runs in one transaction holding the row lock of the
+ * store's count (so two hub nodes can never both perform it), is checked by the shared state
+ * machine, and is audited. Tills are steered only through their persisted desired state.
+ */
+@Injectable()
+export class StocktakeService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('Stocktake');
+  private subs: Subscription[] = [];
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly repo: StocktakeRepository,
+    private readonly fleetRepo: FleetRepository,
+    private readonly events: FleetEvents,
+    private readonly notifier: FleetNotifier,
+    private readonly hooks: FleetHooks,
+    private readonly audit: AuditService,
+    private readonly live: StocktakeLive,
+  ) {}
+
+  onModuleInit() {
+    this.subs.push(
+      this.hooks.reported.subscribe(({ till, state }) => {
+        if (state.mode === 'frozen') void this.checkBarriers(till.storeId);
+      }),
+      this.hooks.connected.subscribe(({ till, emit }) => void this.live.tasksFor(till.storeId).then((t) => t && emit('stocktake.tasks.v1', t)).catch(() => {})),
+    );
+  }
+  onModuleDestroy() {
+    this.subs.forEach((s) => s.unsubscribe());
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  async create(input: CreateStocktakeInput, actor: UserActor): Promise<StocktakeDto> {
+    if (actor.role === 'auditor') throw forbidden('Auditors have read-only access');
+    if (actor.role === 'manager') {
+      if (input.scope.kind !== 'stores') throw forbidden('Managers start stocktakes of their own stores only');
+      input.scope.storeIds.forEach((s) => assertWriteStore(actor, s));
+    }
+    const id = randomUUID();
+    await this.em.fork().transactional(async (tem) => {
+      const stores = await this.repo.storesInScope(tem, input.scope);
+      if (!stores.length) throw new DomainException(ErrorCode.ValidationFailed, 'No store is in this scope', [{ path: 'scope', message: 'empty' }]);
+      if (input.scope.kind === 'stores' && stores.length !== new Set(input.scope.storeIds).size) throw new DomainException(ErrorCode.UnknownStore, 'One of the stores does not exist');
+      await q(tem, `insert into stocktake (id, name, status, scope, blind, practice, thresholds, grace_seconds, created_by, created_by_name)
+                    values (?, ?, 'draft', ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?)`,
+        [id, input.name, JSON.stringify(input.scope), input.blind, input.practice, JSON.stringify(input.thresholds), input.graceSeconds, actor.id, actor.name]);
+      await q(tem, `insert into stocktake_store (stocktake_id, store_id, status, forced) select ?, x, 'pending', '[]' from unnest(?::uuid[]) as x`,
+        [id, `{${stores.map((s) => s.id).join(',')}}`]);
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.created', subject: id, details: { name: input.name, stores: stores.length, scope: input.scope } });
+    });
+    return this.get(id, actor);
+  }
+
+  /** Head office presses the button: every store in scope freezes. */
+  async start(id: string, actor: UserActor): Promise<StocktakeDto> {
+    const desired: TillDesired[] = [];
+    let storeIds: string[] = [];
+    await this.em.fork().transactional(async (tem) => {
+      const [st] = await q(tem, `select * from stocktake where id = ? for update`, [id]);
+      if (!st) throw notFound('Stocktake', id);
+      this.assertActsOnStocktake(actor, st);
+      if (st.status !== 'draft') throw new DomainException(ErrorCode.IllegalTransition, `The stocktake is ${st.status}; only a draft can start`);
+      const stores = await q<any[]>(tem, `select store_id from stocktake_store where stocktake_id = ? order by store_id for update`, [id]);
+      const busy = await q<any[]>(tem, `select store_id from stocktake_store where store_id = any(?::uuid[]) and stocktake_id <> ? and status in ('freezing','counting','review')`,
+        [`{${stores.map((s) => s.store_id).join(',')}}`, id]);
+      if (busy.length) throw new DomainException(ErrorCode.Conflict, 'A store in scope is already in another stocktake', { storeIds: busy.map((b) => b.store_id) });
+      await q(tem, `update stocktake set status = 'running', started_at = now() where id = ?`, [id]);
+      await q(tem, `update stocktake_store set status = 'freezing', freeze_at = now() where stocktake_id = ?`, [id]);
+      storeIds = stores.map((s) => s.store_id);
+      for (const storeId of storeIds) desired.push(...(await this.steerTills(tem, st, storeId, 'freezing', actor.name)));
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.started', subject: id, details: { stores: storeIds.length, tills: desired.length } });
+    });
+    this.events.pushDesired(desired);
+    desired.forEach((d) => this.notifier.changed(d.terminalId));
+    for (const s of storeIds) await this.tryBarrier(id, s);
+    return this.get(id, actor);
+  }
+
+  /** Moves a store past tills that will not answer (offline, broken); they are named in the report. */
+  async forceBarrier(id: string, storeId: string, input: { terminalIds: string[]; reason: string }, actor: UserActor) {
+    await this.em.fork().transactional(async (tem) => {
+      const row = await this.lockedStore(tem, id, storeId);
+      if (row.status !== 'freezing') throw new DomainException(ErrorCode.IllegalTransition, `The store is ${row.status}, not freezing`);
+      const tills = await this.repo.activeTills(tem, storeId);
+      const unknown = input.terminalIds.filter((t) => !tills.some((x: any) => x.id === t));
+      if (unknown.length) throw new DomainException(ErrorCode.NotFound, 'These tills are not active in this store', { terminalIds: unknown });
+      const forced = [...row.forced, ...input.terminalIds.filter((t) => !row.forced.some((f: any) => f.id === t)).map((t) => ({ id: t, reason: input.reason, by: actor.name }))];
+      await q(tem, `update stocktake_store set forced = ?::jsonb where stocktake_id = ? and store_id = ?`, [JSON.stringify(forced), id, storeId]);
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.barrier_forced', storeId, subject: id, details: input });
+    });
+    await this.tryBarrier(id, storeId);
+    return this.get(id, actor);
+  }
+
+  async checkBarriers(storeId: string) {
+    const rows = await q<any[]>(this.em.fork(), `select stocktake_id from stocktake_store where store_id = ? and status = 'freezing'`, [storeId]);
+    for (const r of rows) await this.tryBarrier(r.stocktake_id, storeId).catch((e) => this.log.warn(`barrier ${storeId}: ${e.message}`));
+  }
+
+  /** When every active till has reported frozen at its epoch: snapshot the books in one statement, then count. */
+  async tryBarrier(id: string, storeId: string): Promise<boolean> {
+    const desired: TillDesired[] = [];
+    const done = await this.em.fork().transactional(async (tem) => {
+      const row = await this.repo.lockStore(tem, id, storeId);
+      if (!row || row.status !== 'freezing') return false;
+      const tills = await this.repo.activeTills(tem, storeId);
+      const check = barrierComplete(
+        tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })),
+        new Set(row.forced.map((f: any) => f.id)),
+      );
+      if (!check.complete) return false;
+      const movementId = await lockStoreLedger(tem, storeId);
+      const products = await this.repo.takeSnapshot(tem, id, storeId, row.scope);
+      this.transition(row.status, { type: 'barrier_complete' });
+      await q(tem, `update stocktake_store set status = 'counting', snapshot_at = now(), snapshot_movement_id = ?, scope_products = ? where stocktake_id = ? and store_id = ?`,
+        [movementId, products, id, storeId]);
+      desired.push(...(await this.steerTills(tem, row, storeId, 'counting', row.created_by_name ?? null)));
+      await this.audit.record(tem, { actorType: 'system', action: 'stocktake.barrier_complete', storeId, subject: id, details: { products, snapshotMovementId: movementId, forced: row.forced } });
+      return true;
+    });
+    if (done) await this.afterStoreChange(id, storeId, desired);
+    return done;
+  }
+
+  async closeCounting(id: string, storeId: string, actor: UserActor) {
+    return this.simpleTransition(id, storeId, actor, { type: 'close_counting' }, 'stocktake.counting_closed');
+  }
+
+  async cancelStore(id: string, storeId: string, actor: UserActor) {
+    return this.simpleTransition(id, storeId, actor, { type: 'cancel' }, 'stocktake.store_cancelled');
+  }
+
+  async cancel(id: string, actor: UserActor): Promise<StocktakeDto> {
+    const stores = await q<any[]>(this.em.fork(), `select store_id, status from stocktake_store where stocktake_id = ?`, [id]);
+    if (!stores.length) throw notFound('Stocktake', id);
+    for (const s of stores) if (s.status !== 'approved' && s.status !== 'cancelled') await this.cancelStore(id, s.store_id, actor);
+    await this.em.fork().transactional(async (tem) => {
+      await q(tem, `update stocktake set status = 'cancelled', finished_at = coalesce(finished_at, now()) where id = ? and status in ('draft', 'running')`, [id]);
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.cancelled', subject: id });
+    });
+    return this.get(id, actor);
+  }
+
+  async requestRecount(id: string, storeId: string, input: { lines?: Array<{ productId: string; zoneId: string | null }>; overThreshold: boolean }, actor: UserActor) {
+    const desired: TillDesired[] = [];
+    let created = 0;
+    await this.em.fork().transactional(async (tem) => {
+      const row = await this.lockedStore(tem, id, storeId);
+      const to = this.transition(row.status, { type: 'reopen_counting' });
+      const lines = [...(input.lines ?? [])];
+      if (input.overThreshold) {
+        const variance = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id);
+        for (const l of variance) if (l.overThreshold && !lines.some((x) => x.productId === l.productId)) lines.push({ productId: l.productId, zoneId: null });
+      }
+      if (!lines.length) throw new DomainException(ErrorCode.ValidationFailed, 'Name the lines to recount, or ask for every line over a threshold', [{ path: 'lines', message: 'empty' }]);
+      const inScope = await q<any[]>(tem, `select product_id from stocktake_snapshot where stocktake_id = ? and store_id = ? and product_id = any(?::uuid[])`,
+        [id, storeId, `{${lines.map((l) => l.productId).join(',')}}`]);
+      const missing = lines.filter((l) => !inScope.some((r) => r.product_id === l.productId));
+      if (missing.length) throw new DomainException(ErrorCode.OutOfScope, 'Some products are not in this count', { productIds: missing.map((m) => m.productId) });
+      for (const l of lines) {
+        await q(tem, `insert into recount_task (id, stocktake_id, store_id, product_id, zone_id, round, status, requested_by)
+                      select ?, ?, ?, ?, ?, coalesce((select max(round) from recount_task where stocktake_id = ? and store_id = ? and product_id = ?), 0) + 1, 'open', ?`,
+          [randomUUID(), id, storeId, l.productId, l.zoneId, id, storeId, l.productId, actor.name]);
+        created++;
+      }
+      await q(tem, `update stocktake_store set status = ? where stocktake_id = ? and store_id = ?`, [to, id, storeId]);
+      desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.recount_requested', storeId, subject: id, details: { lines } });
+    });
+    await this.afterStoreChange(id, storeId, desired);
+    return { created };
+  }
+
+  async setReasons(id: string, storeId: string, lines: Array<{ productId: string; reason: string }>, actor: UserActor) {
+    await this.em.fork().transactional(async (tem) => {
+      const row = await this.lockedStore(tem, id, storeId);
+      if (row.status !== 'review' && row.status !== 'counting') throw new DomainException(ErrorCode.IllegalTransition, `Reasons are given during review, not when ${row.status}`);
+      await q(tem, `insert into variance_reason (stocktake_id, store_id, product_id, reason, set_by, set_at)
+                    select ?, ?, product_id, reason, ?, now() from jsonb_to_recordset(?::jsonb) as x(product_id uuid, reason text)
+                    on conflict (stocktake_id, store_id, product_id) do update set reason = excluded.reason, set_by = excluded.set_by, set_at = now()`,
+        [id, storeId, actor.name, JSON.stringify(lines.map((l) => ({ product_id: l.productId, reason: l.reason })))]);
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.reasons_set', storeId, subject: id, details: { lines: lines.length } });
+    });
+    return this.varianceReport(id, storeId, actor);
+  }
+
+  /**
+   * Posts the adjustments exactly once and lets the tills sell again. The store row lock makes a
+   * second approval wait and then find the store approved; the batch key makes a retried post a no-op.
+   */
+  async approve(id: string, storeId: string, actor: UserActor) {
+    const desired: TillDesired[] = [];
+    const result = await this.em.fork().transactional(async (tem) => {
+      const row = await this.lockedStore(tem, id, storeId);
+      const to = this.transition(row.status, { type: 'approve' });
+      const [open] = await q<any[]>(tem, `select count(*)::int as n from recount_task where stocktake_id = ? and store_id = ? and status = 'open'`, [id, storeId]);
+      if (open.n > 0) throw new DomainException(ErrorCode.Conflict, `${open.n} recount(s) are still open`);
+      await lockStoreLedger(tem, storeId);
+      const lines = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id);
+      const full = row.scope.filter.kind === 'full';
+      // Full counts set uncounted products to zero; partial counts touch only what they counted.
+      const post = lines.filter((l) => l.variance !== 0 && (full || !l.uncounted));
+      let movements = 0;
+      if (!row.practice && post.length) {
+        const res = await postMovements(tem, { key: `stocktake:${id}:${storeId}`, kind: 'stocktake', requestHash: payloadHash({ stocktake: id, store: storeId }) },
+          post.map((l) => ({ storeId, productId: l.productId, kind: 'stocktake' as const, quantity: l.variance, reason: l.reason ?? (l.uncounted ? 'uncounted' : 'stocktake'), source: `stocktake:${id}`, actor: actor.email })));
+        movements = res.movements.length;
+      }
+      await q(tem, `update stocktake_store set status = ?, approved_at = now(), approved_by = ? where stocktake_id = ? and store_id = ?`, [to, actor.name, id, storeId]);
+      desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
+      const totals = { lines: post.length, movements, varianceValueCents: post.reduce((s, l) => s + l.varianceValueCents, 0), practice: row.practice };
+      await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.approved', storeId, subject: id, details: totals });
+      return totals;
+    });
+    await this.afterStoreChange(id, storeId, desired);
+    return result;
+  }
+
+  // ---- queries -----------------------------------------------------------------------------
+
+  async list(actor: UserActor): Promise<StocktakeDto[]> {
+    const scope = readableStoreIds(actor);
+    const rows = await q<any[]>(this.em.fork(),
+      `select id from stocktake s ${scope ? 'where exists (select 1 from stocktake_store ss where ss.stocktake_id = s.id and ss.store_id = any(?::uuid[]))' : ''} order by created_at desc limit 200`,
+      scope ? [`{${scope.join(',')}}`] : []);
+    return Promise.all(rows.map((r) => this.get(r.id, actor)));
+  }
+
+  async get(id: string, actor: UserActor): Promise<StocktakeDto> {
+    const em = this.em.fork();
+    const [st] = await q<any[]>(em, `select * from stocktake where id = ?`, [id]);
+    if (!st) throw notFound('Stocktake', id);
+    const scope = readableStoreIds(actor);
+    const stores = await q<any[]>(em, `select ss.*, s.code, s.name from stocktake_store ss join store s on s.id = ss.store_id where ss.stocktake_id = ? order by s.code`, [id]);
+    const visible = stores.filter((s) => !scope || scope.includes(s.store_id));
+    if (!visible.length) throw notFound('Stocktake', id);
+    const out = [];
+    for (const s of visible) {
+      const tills = await this.repo.activeTills(em, s.store_id);
+      const forced = new Set<string>(s.forced.map((f: any) => f.id as string));
+      const check = barrierComplete(tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })), forced);
+      out.push({
+        storeId: s.store_id, storeCode: s.code, storeName: s.name, status: s.status,
+        freezeAt: s.freeze_at?.toISOString?.() ?? null, snapshotAt: s.snapshot_at?.toISOString?.() ?? null,
+        tills: tills.length, tillsFrozen: tills.length - check.waitingFor.length - [...forced].filter((f) => tills.some((t: any) => t.id === f)).length,
+        waitingFor: s.status === 'freezing' ? tills.filter((t: any) => check.waitingFor.includes(t.id)).map((t: any) => ({ id: t.id, name: t.name, online: !!t.online })) : [],
+        forced: s.forced.map((f: any) => ({ id: f.id, reason: f.reason })),
+        approvedAt: s.approved_at?.toISOString?.() ?? null, approvedBy: s.approved_by,
+      });
+    }
+    return {
+      id: st.id, name: st.name, status: st.status, scope: st.scope, blind: st.blind, practice: st.practice, thresholds: st.thresholds,
+      graceSeconds: st.grace_seconds, createdAt: new Date(st.created_at).toISOString(), createdBy: st.created_by_name,
+      startedAt: st.started_at ? new Date(st.started_at).toISOString() : null, stores: out,
+    };
+  }
+
+  async varianceReport(id: string, storeId: string, _actor: UserActor): Promise<VarianceReportDto> {
+    const em = this.em.fork();
+    const [r] = await q<any[]>(em, `select ss.*, s.scope, s.thresholds from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
+    if (!r) throw notFound('Stocktake store', storeId);
+    if (!r.snapshot_movement_id) throw new DomainException(ErrorCode.IllegalTransition, `The store is ${r.status}: there is no snapshot yet`);
+    const lines = await this.repo.variance(em, this.st(r), storeId, r.snapshot_movement_id);
+    return {
+      stocktakeId: id, storeId, status: r.status, lines,
+      totals: {
+        lines: lines.length, counted: lines.filter((l) => !l.uncounted).length, uncounted: lines.filter((l) => l.uncounted).length,
+        overThreshold: lines.filter((l) => l.overThreshold).length,
+        varianceValueCents: lines.reduce((s, l) => s + l.varianceValueCents, 0),
+        absVarianceValueCents: lines.reduce((s, l) => s + Math.abs(l.varianceValueCents), 0),
+      },
+    };
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private st(row: any) {
+    return { id: row.stocktake_id, scope: row.scope, thresholds: row.thresholds };
+  }
+
+  private transition(from: StoreCountStatus, event: StoreCountEvent): StoreCountStatus {
+    const t = nextStoreStatus(from, event);
+    if (!t.ok) throw new DomainException(ErrorCode.IllegalTransition, t.reason, { from, event: event.type });
+    return t.to;
+  }
+
+  private async lockedStore(tem: Tx, id: string, storeId: string) {
+    const row = await this.repo.lockStore(tem, id, storeId);
+    if (!row) throw notFound('Stocktake store', `${id}/${storeId}`);
+    return row;
+  }
+
+  private async simpleTransition(id: string, storeId: string, actor: UserActor, event: StoreCountEvent, action: string) {
+    const desired: TillDesired[] = [];
+    await this.em.fork().transactional(async (tem) => {
+      const row = await this.lockedStore(tem, id, storeId);
+      const to = this.transition(row.status, event);
+      await q(tem, `update stocktake_store set status = ? where stocktake_id = ? and store_id = ?`, [to, id, storeId]);
+      if (tillModeFor(to) !== tillModeFor(row.status)) desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
+      await this.audit.record(tem, { ...fromUser(actor), action, storeId, subject: id, details: { from: row.status, to } });
+    });
+    await this.afterStoreChange(id, storeId, desired);
+    return this.get(id, actor);
+  }
+
+  /** Sets the desired mode of every till of the store for a store status (new epoch each). */
+  private async steerTills(tem: Tx, st: any, storeId: string, status: StoreCountStatus, by: string | null): Promise<TillDesired[]> {
+    const ids = (await this.repo.activeTills(tem, storeId)).map((t: any) => t.id);
+    const mode = tillModeFor(status);
+    const stocktakeId = st.stocktake_id ?? st.id;
+    const reason = mode === 'selling'
+      ? { kind: 'none' as const, stocktakeId: null, practice: false, by: null, message: null }
+      : { kind: 'stocktake' as const, stocktakeId, practice: !!st.practice, by, message: st.name, graceSeconds: st.grace_seconds ?? 0 };
+    return this.fleetRepo.setDesired(tem, ids, mode, reason);
+  }
+
+  private async afterStoreChange(id: string, storeId: string, desired: TillDesired[]) {
+    this.events.pushDesired(desired);
+    desired.forEach((d) => this.notifier.changed(d.terminalId));
+    await this.live.pushTasks(storeId).catch(() => {});
+    this.live.changed(id, storeId);
+    await this.em.fork().transactional(async (tem) => {
+      const [st] = await q<any[]>(tem, `select status from stocktake where id = ? for update`, [id]);
+      const stores = await q<any[]>(tem, `select status from stocktake_store where stocktake_id = ?`, [id]);
+      const next = chainStatus(st.status, stores.map((s) => s.status));
+      if (next !== st.status) {
+        await q(tem, `update stocktake set status = ?, finished_at = now() where id = ?`, [next, id]);
+        await this.audit.record(tem, { actorType: 'system', action: `stocktake.${next}`, subject: id });
+      }
+    });
+  }
+
+  private assertActsOnStocktake(actor: UserActor, st: any) {
+    if (actor.role === 'auditor') throw forbidden('Auditors have read-only access');
+    if (actor.role === 'manager' && (st.scope.kind !== 'stores' || !st.scope.storeIds.every((s: string) => actor.storeIds.includes(s)))) {
+      throw forbidden('This stocktake covers stores outside your scope');
+    }
+  }
+}
