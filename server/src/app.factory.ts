@@ -21,7 +21,7 @@ export async function createApp(config: AppConfig, runtime: Runtime): Promise<Ne
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new HubSocketAdapter(app));
+  app.useWebSocketAdapter(new HubSocketAdapter(app, runtime.redisUrl, config.socketStream));
   app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
   app.use(

@@ -47,7 +47,7 @@ export class AuthController {
   async me(@Actor() actor: UserActor, @Req() req: Request): Promise<SessionDto> {
     const resolved = await this.auth.actorFromToken(req.cookies[SESSION_COOKIE], actor.ip);
     return {
-      user: { id: actor.id, email: actor.email, name: actor.name, role: actor.role, storeIds: actor.storeIds, createdAt: '' },
+      user: { id: actor.id, email: actor.email, name: actor.name, role: actor.role, storeIds: actor.storeIds, createdAt: resolved!.createdAt.toISOString() },
       expiresAt: resolved!.expiresAt.toISOString(),
     };
   }

@@ -47,9 +47,9 @@ export class AuthService {
   }
 
   /** Resolves a session cookie to an actor; expired or unknown tokens resolve to null. */
-  async actorFromToken(token: string, ip: string | null): Promise<{ actor: UserActor; expiresAt: Date } | null> {
+  async actorFromToken(token: string, ip: string | null): Promise<{ actor: UserActor; expiresAt: Date; createdAt: Date } | null> {
     const rows = await this.em.getConnection().execute<any[]>(
-      `select u.id, u.name, u.email, u.role, u.store_ids, s.expires_at
+      `select u.id, u.name, u.email, u.role, u.store_ids, u.created_at, s.expires_at
          from user_session s join app_user u on u.id = s.user_id
         where s.token_hash = ? and s.expires_at > now() and u.disabled_at is null`,
       [sha256(token)],
@@ -59,6 +59,7 @@ export class AuthService {
     return {
       actor: { kind: 'user', id: r.id, name: r.name, email: r.email, role: r.role, storeIds: r.store_ids ?? [], ip },
       expiresAt: new Date(r.expires_at),
+      createdAt: new Date(r.created_at),
     };
   }
 

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   STATIC_DIR: z.string().optional(),
   COOKIE_SECURE: Bool.default(false),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Redis stream the hub nodes of one deployment share for socket.io (rooms across nodes). */
+  SOCKET_STREAM: z.string().min(1).max(200).default('stockfleet:socket.io'),
 });
 
 export interface AppConfig {
@@ -46,6 +48,7 @@ export interface AppConfig {
   staticDir: string;
   cookieSecure: boolean;
   dbPoolMax: number;
+  socketStream: string;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     staticDir: resolve(e.STATIC_DIR ?? repoRoot()),
     cookieSecure: e.COOKIE_SECURE,
     dbPoolMax: e.DB_POOL_MAX,
+    socketStream: e.SOCKET_STREAM,
   };
 }
 

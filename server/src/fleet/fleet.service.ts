@@ -16,6 +16,7 @@ import { randomCode, randomToken, sha256 } from '../common/crypto.js';
 import { DomainException, notFound } from '../common/domain-exception.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { FleetEvents } from './fleet.events.js';
+import { FleetNotifier } from './fleet-notifier.js';
 import { FleetRepository } from './fleet.repository.js';
 import type { TerminalIdentity } from './fleet.types.js';
 
@@ -27,6 +28,7 @@ export class FleetService {
     private readonly em: EntityManager,
     private readonly repo: FleetRepository,
     private readonly events: FleetEvents,
+    private readonly notifier: FleetNotifier,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -103,6 +105,7 @@ export class FleetService {
       await this.audit.record(tem, { ...fromUser(actor), action: 'fleet.terminal_revoked', storeId: row.store_id, subject: id });
     });
     this.events.revoke(id);
+    this.notifier.changed(id);
   }
 
   async command(id: string, input: TerminalCommandInput, actor: UserActor): Promise<{ delivered: boolean }> {
@@ -121,6 +124,7 @@ export class FleetService {
         return s;
       });
       this.events.pushDesired(states);
+      this.notifier.changed(id);
       return { delivered: true };
     }
     const cmd = { id: randomUUID(), kind: input.kind, text: input.text ?? null, by: actor.name };

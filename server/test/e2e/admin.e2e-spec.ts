@@ -236,8 +236,27 @@ describe('Admin app against the real hub', () => {
       // All of it arrived over the socket: the page never reloaded.
       expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 
-      till.close();
-      await page.locator(`[data-testid="fleet-row-${id}"][data-online="false"]`).waitFor();
+      // A one-shot command reaches the connected till, which acknowledges it.
+      const commands: Array<{ kind: string }> = [];
+      (till.socket as any).on('till.command.v1', (cmd: { id: string; kind: string }, ack: (a: unknown) => void) => {
+        commands.push(cmd);
+        ack({ ok: true, data: { commandId: cmd.id, done: true } });
+      });
+      await page.getByTestId(`fleet-manage-${id}`).click();
+      await tillDialog.getByTestId('till-action-identify').click();
+      await page.getByTestId('toasts').getByText(`Identify sent to ${name}`).waitFor();
+      expect(commands).toEqual([expect.objectContaining({ kind: 'identify' })]);
+
+      // Revocation: the till is told and dropped at once; the board hides it unless asked to show revoked tills.
+      const revoked = new Promise<void>((resolve) => till.socket.once('till.revoked.v1', () => resolve()));
+      await tillDialog.getByTestId('till-action-revoke').click();
+      await tillDialog.getByTestId('till-revoke-confirm').click();
+      await revoked;
+      await tillDialog.waitFor({ state: 'hidden' });
+      await row.waitFor({ state: 'detached' });
+      await page.getByTestId('fleet-filter-revoked').check();
+      await page.locator(`[data-testid="fleet-row-${id}"][data-online="false"]`).filter({ hasText: 'Revoked' }).waitFor();
+      expect((await admin.get(`/api/terminals?storeId=${store.id}`)).body).toEqual([expect.objectContaining({ id, revoked: true, online: false })]);
     });
   });
 

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { createProduct, createStaff, createStore, newGtin13, onHand, signedIn } from '../utils/factories';
 import { launchBrowser, screenshotPath } from '../utils/browser';
-import type { HttpClient } from '../utils/http';
+import { HttpClient } from '../utils/http';
 import { bootApp, type TestApp } from '../utils/test-app';
 import { eventually, setLocale, shootEachLocale, snapshot, waitForTill, wedgeScanDetected } from './till-page';
 
@@ -65,8 +65,8 @@ describe('Till kiosk against the real hub', () => {
     expect(row).toMatchObject({ store_id: store.id, name: 'Front till 1' });
     await eventually(async () => (await sql(`select online, reported_mode from terminal where id = ?`, [terminalId]))[0], (r) => expect(r).toMatchObject({ online: true, reported_mode: 'selling' }));
     // The code was single-use: a second till cannot pair with it.
-    const again = await fetch(`${t.url}/api/till/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: code.body.code }) });
-    expect(again.status).not.toBe(201);
+    const again = await new HttpClient(t.url).post('/api/till/enrol', { code: code.body.code });
+    expect(again.body.error.code).toBe('ENROLMENT_CODE_INVALID');
   });
 
   it('signs staff in with a PIN on the touch keypad', async () => {
@@ -100,6 +100,11 @@ describe('Till kiosk against the real hub', () => {
     await page.locator(`[data-testid="basket-line"][data-product="${tea.id}"][data-qty="3"]`).waitFor();
     await expect(page.getByTestId('basket-total').getAttribute('data-cents')).resolves.toBe(String(2 * 120 + 3 * 450));
     await shootEachLocale(page, 'selling', 'basket-lines');
+    // A smaller 4:3 till screen must still show the whole basket, the tenders and "complete".
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.screenshot({ path: screenshotPath('till-selling-1024x768-en') });
+    for (const id of ['basket-lines', 'tender-card', 'complete-sale']) expect(await page.getByTestId(id).isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.getByTestId('tender-card').click();
     await page.getByTestId('complete-sale').click();
@@ -177,6 +182,8 @@ describe('Till kiosk against the real hub', () => {
 
     const sales = await salesOfTill();
     expect(sales.map((s) => [s.seq, s.tender])).toEqual([[1, 'card'], [2, 'cash'], [3, 'other']]);
+    expect(sales[1].lines).toEqual([expect.objectContaining({ productId: apple.id, quantity: 1, unitPriceCents: 120 })]);
+    expect(sales[2].lines).toEqual([expect.objectContaining({ productId: tea.id, quantity: 2, unitPriceCents: 450 })]);
     expect(new Set(sales.map((s) => s.id)).size).toBe(3);
     const [{ n: movements }] = await sql(`select count(*)::int as n from stock_movement where source = ?`, [`till:${terminalId}`]);
     expect(movements).toBe(4); // sale 1: two lines; sales 2 and 3: one line each
@@ -220,15 +227,25 @@ describe('Till kiosk against the real hub', () => {
     await setLocale(page, 'en');
   });
 
-  it('goes back to the pairing screen when the hub revokes it', async () => {
+  it('goes back to the pairing screen when the hub revokes it, and pairs again from the QR link', async () => {
     expect((await admin.post(`/api/terminals/${terminalId}/revoke`)).status).toBe(204);
     await page.getByTestId('screen-pairing').waitFor();
     await page.getByTestId('pairing-revoked').waitFor();
-    await waitForTill(page, { paired: false, screen: 'pairing' });
+    await waitForTill(page, { paired: false, screen: 'pairing', staff: null });
     await page.screenshot({ path: screenshotPath('till-revoked-en') });
+    await eventually(async () => (await sql(`select online from terminal where id = ?`, [terminalId]))[0].online, (o) => expect(o).toBe(false));
     // A reload does not bring the old pairing back.
     await page.reload();
     await page.getByTestId('screen-pairing').waitFor();
+
+    // The link in the admin app's QR code pairs at once (?code=…), as a new terminal.
+    const code = await admin.post('/api/enrolment-codes', { storeId: store.id, terminalName: 'Front till 1b' });
+    expect(code.body.pairUrl).toBe(`${t.url}/till/?code=${code.body.code}`);
+    await page.goto(code.body.pairUrl);
+    await page.getByTestId('screen-signin').waitFor();
+    const again = await waitForTill(page, { paired: true, online: true });
+    expect(again.terminalId).not.toBe(terminalId);
+    expect(new URL(page.url()).searchParams.has('code')).toBe(false);
     expect(pageErrors).toEqual([]);
   });
 });
