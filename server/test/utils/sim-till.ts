@@ -37,8 +37,8 @@ export class SimTill extends TillClient {
   }
 
   /** Sells (offline too: the sale waits in the outbox). */
-  async sell(productId: string, quantity: number, at = Date.now()) {
-    this.outbox.push({ id: randomUUID(), kind: 'sale', storeId: this.storeId, seq: ++this.seq, at, tender: 'card', lines: [{ productId, quantity, unitPriceCents: 100 }] });
+  async sell(productId: string, quantity: number, at = Date.now(), kind: 'sale' | 'return' = 'sale') {
+    this.outbox.push({ id: randomUUID(), kind, storeId: this.storeId, seq: ++this.seq, at, tender: 'card', lines: [{ productId, quantity, unitPriceCents: 100 }] });
     if (this.socket.connected) await this.flush();
   }
 
@@ -47,6 +47,41 @@ export class SimTill extends TillClient {
       const ack = await this.emit('sale.submit.v1', this.outbox[0]);
       if (!ack.ok) throw new Error(`sale refused: ${JSON.stringify(ack.error)}`);
       this.outbox.shift();
+    }
+  }
+
+  /** Counting as the kiosk does: lines wait in an outbox until the hub acknowledges them after commit. */
+  readonly countOutbox: any[] = [];
+  readonly acked = new Map<string, { quantity: number; status: string }>();
+  private pumping = false;
+
+  queueCounts(stocktakeId: string, entries: Array<Record<string, unknown>>) {
+    for (const e of entries) this.countOutbox.push({ stocktakeId, entry: { id: randomUUID(), seq: ++this.countSeq, at: Date.now(), quantity: 1, ...e } });
+    void this.pump();
+  }
+
+  async pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.countOutbox.length) {
+        if (!this.socket.connected) { await new Promise((r) => setTimeout(r, 50)); continue; }
+        const batch = this.countOutbox.slice(0, 50);
+        let ack: any;
+        try {
+          ack = await (this.socket as any).timeout(3000).emitWithAck('count.submit.v1', { stocktakeId: batch[0].stocktakeId, entries: batch.map((b) => b.entry) });
+        } catch {
+          continue; // no answer (hub gone): keep the lines, try again
+        }
+        if (!ack.ok) { await new Promise((r) => setTimeout(r, 100)); continue; }
+        for (const r of ack.data.results) {
+          const item = batch.find((b) => b.entry.id === r.id)!;
+          this.acked.set(r.id, { quantity: item.entry.quantity, status: r.status });
+        }
+        this.countOutbox.splice(0, batch.length);
+      }
+    } finally {
+      this.pumping = false;
     }
   }
 
