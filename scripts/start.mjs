@@ -22,7 +22,13 @@ const newest = (dir) => {
 const stale = (srcDirs, marker) => !existsSync(marker) || Math.max(...srcDirs.map(newest)) > statSync(marker).mtimeMs;
 const step = (label, cmd) => {
   process.stdout.write(`• ${label}\n`);
-  execSync(cmd, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execSync(cmd, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    // Build chatter stays quiet unless the build fails.
+    process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
+    process.exit(1);
+  }
 };
 
 const shared = [join(root, 'shared/src')];

@@ -28,6 +28,11 @@ export class SalesService {
         if (prior.id === sale.id && prior.terminal_id === till.terminalId) return { saleId: sale.id, duplicate: true };
         throw new DomainException(ErrorCode.Conflict, `Sale sequence ${sale.seq} of this till was already used by another sale`);
       }
+      if (sale.staffId) {
+        // Disabled since signing in is fine (offline sales must not be lost); another store's person is not.
+        const [staff] = await conn.execute(`select store_id from staff_member where id = ?`, [sale.staffId], 'all', ctx);
+        if (!staff || staff.store_id !== till.storeId) throw new DomainException(ErrorCode.OutOfScope, 'That staff member does not work in this store');
+      }
       const sign = sale.kind === 'sale' ? -1 : 1;
       const tillAt = new Date(sale.at);
       // The till's clock is corrected by the offset the hub measured: hub time ≈ till time + offset.

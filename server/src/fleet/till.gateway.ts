@@ -128,10 +128,16 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
+  /** Failed PIN attempts per till in the last minute: a 4-digit PIN must not be guessable over the socket. */
+  private readonly pinFailures = new Map<string, number[]>();
+
   @SubscribeMessage('staff.signin.v1')
   signin(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
     return handle(StaffSignInV1, body, async (input) => {
       const { till } = socket.data;
+      const now = Date.now();
+      const recent = (this.pinFailures.get(till.terminalId) ?? []).filter((t) => now - t < 60_000);
+      if (recent.length >= 5) throw new DomainException(ErrorCode.RateLimited, 'Too many wrong PINs; wait a minute');
       const em = this.em.fork();
       const [staff] = await em.getConnection().execute(
         'pin' in input
@@ -143,7 +149,11 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         actorType: 'terminal', actorId: till.terminalId, actorName: till.name, storeId: till.storeId,
         action: staff ? 'staff.signed_in' : 'staff.signin_failed', subject: staff?.id ?? null,
       });
-      if (!staff) throw new DomainException(ErrorCode.StaffPinInvalid, 'PIN or badge not recognised');
+      if (!staff) {
+        this.pinFailures.set(till.terminalId, [...recent, now]);
+        throw new DomainException(ErrorCode.StaffPinInvalid, 'PIN or badge not recognised');
+      }
+      this.pinFailures.delete(till.terminalId);
       return { staff: { id: staff.id, name: staff.name } };
     });
   }

@@ -123,6 +123,14 @@ describe('Till fleet gateway', () => {
     await c.connected();
     expect(await c.emit('staff.signin.v1', { pin: '4321' })).toMatchObject({ ok: true, data: { staff: { id: staffA.id } } });
     expect(await c.emit('staff.signin.v1', { pin: '8765' })).toMatchObject({ ok: false, error: { code: 'STAFF_PIN_INVALID' } });
+    for (let i = 0; i < 4; i++) await c.emit('staff.signin.v1', { pin: '0000' });
+    expect(await c.emit('staff.signin.v1', { pin: '4321' })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    // a sale may not name a person of another store
+    const other = await createStaff(t.em(), storeB.id, t.config.sessionSecret, '1111');
+    const p = await createProduct(t.em());
+    const sale = { id: randomUUID(), kind: 'sale', storeId: storeA.id, seq: 1, at: Date.now(), tender: 'cash', staffId: other.id, lines: [{ productId: p.id, quantity: 1, unitPriceCents: 1 }] };
+    expect(await c.emit('sale.submit.v1', sale)).toMatchObject({ ok: false, error: { code: 'OUT_OF_SCOPE' } });
+    expect((await c.emit('sale.submit.v1', { ...sale, staffId: staffA.id })).ok).toBe(true);
   });
 
   it('locks, unlocks and commands a till; the epoch only grows and reconnects get the latest state', async () => {

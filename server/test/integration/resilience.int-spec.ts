@@ -5,17 +5,8 @@ import { HttpClient } from '../utils/http';
 import { createProduct, createStore, signedIn } from '../utils/factories';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
+import { until } from '../utils/until';
 import { HubProcess } from '../utils/hub-process';
-
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Stocktake resilience (hubs as real processes)', () => {
   let orm: MikroORM;
@@ -60,7 +51,7 @@ describe('Stocktake resilience (hubs as real processes)', () => {
     await admin.post(`/api/stocktakes/${id}/start`);
     // Desired states set on hub A reach the tills connected to hub B (Redis streams adapter), and
     // barrier reports arriving at B complete the stores.
-    for (const { sims } of stores) await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting'), 'every till counting');
+    for (const { sims } of stores) await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting', 30_000), 'every till counting', 30_000);
     for (const { store, sims } of stores) {
       await sims[1].count(id, [{ zoneId: store.zones[0].id, productId: ps[0].id, quantity: 4 }]);
     }
@@ -70,7 +61,7 @@ describe('Stocktake resilience (hubs as real processes)', () => {
       expect((await managerOnB.post(`/api/stocktakes/${id}/stores/${store.id}/close`)).status).toBe(200);
       expect((await managerOnB.post(`/api/stocktakes/${id}/stores/${store.id}/approve`)).status).toBe(200);
     }
-    for (const { sims } of stores) await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'selling'), 'every till selling');
+    for (const { sims } of stores) await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'selling'), 'every till selling', 30_000);
     const rows = await em().getConnection().execute(`select store_id, on_hand from stock_balance where product_id = ?`, [ps[0].id]);
     expect(rows.map((r: any) => r.on_hand)).toEqual([4, 4]);
   });
@@ -83,12 +74,12 @@ describe('Stocktake resilience (hubs as real processes)', () => {
     const { store, sims } = stores[0];
     const id = (await admin.post('/api/stocktakes', { name: 'Power cut', scope: { kind: 'stores', storeIds: [store.id] } })).body.id;
     await admin.post(`/api/stocktakes/${id}/start`);
-    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting'), 'counting');
+    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting', 30_000), 'counting', 30_000);
 
     const line = (i: number) => ({ zoneId: store.zones[i % 2].id, productId: ps[i % ps.length].id, quantity: 1 + (i % 3) });
     const sent = (n: number, from: number) => Array.from({ length: n }, (_, i) => line(from + i));
     sims.forEach((s, k) => s.queueCounts(id, sent(300, k * 1000)));
-    await until(() => sims.reduce((n, s) => n + s.acked.size, 0), (n) => n > 50, 'some scans acknowledged');
+    await until(() => sims.reduce((n, s) => n + s.acked.size, 0), (n) => n > 50, 'some scans acknowledged', 30_000);
     await hub.kill9();
     const ackedBeforeKill = new Map(sims.flatMap((s) => [...s.acked]));
     sims.forEach((s, k) => s.queueCounts(id, sent(100, k * 1000 + 500))); // staff keep scanning while the hub is down
@@ -96,7 +87,7 @@ describe('Stocktake resilience (hubs as real processes)', () => {
 
     await until(() => sims.every((s) => s.countOutbox.length === 0), (v) => v, 'every outbox delivered', 60_000);
     // Each till is back in counting mode by itself (desired state pushed on reconnect).
-    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting'), 'counting after restart');
+    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting', 30_000), 'counting after restart', 30_000);
 
     const stored = await em().getConnection().execute(`select id, quantity from count_entry where stocktake_id = ?`, [id]);
     const storedIds = new Map<string, number>(stored.map((r: any) => [r.id, r.quantity]));

@@ -6,16 +6,7 @@ import { HttpClient } from '../utils/http';
 import { createProduct, createStore, onHand, signedIn } from '../utils/factories';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
-
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../utils/until';
 
 const PRODUCTS = 3;
 const op = fc.oneof(
@@ -50,7 +41,7 @@ describe('Stocktake simulation (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (sc) => {
         const store = await createStore(t.em(), { zones: ['A1', 'A2'] });
-        const products = [];
+        const products: Array<Awaited<ReturnType<typeof createProduct>>> = [];
         for (let i = 0; i < PRODUCTS; i++) products.push(await createProduct(t.em(), { costCents: 100 }));
         const shelf = [...sc.opening];
         await admin.post('/api/stock/receipts', { idempotencyKey: `sim-${randomUUID()}`, storeId: store.id, lines: products.map((p, i) => ({ productId: p.id, quantity: Math.max(1, shelf[i]) })) });

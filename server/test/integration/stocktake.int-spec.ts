@@ -4,16 +4,7 @@ import { HttpClient } from '../utils/http';
 import { createProduct, createStore, onHand, signedIn } from '../utils/factories';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../utils/until';
 
 describe('Synchronised stocktake', () => {
   let t: TestApp;

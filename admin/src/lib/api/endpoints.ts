@@ -11,11 +11,13 @@ import type {
   Page,
   ProductDto,
   SessionDto,
+  StocktakeDto,
   StoreDto,
   TerminalCommandInput,
   TerminalStatus,
   UpdateProductInput,
   UserDto,
+  VarianceReportDto,
 } from '@stockfleet/shared';
 import { http, upload } from './client';
 import { toQuery } from './query';
@@ -94,4 +96,40 @@ export const fleetApi = {
   revoke: (terminalId: string) => http.post<void>(`/api/terminals/${id(terminalId)}/revoke`),
   /** `delivered`: a connected till acknowledged it (lock/unlock are desired state and always "delivered"). */
   command: (terminalId: string, body: TerminalCommandInput) => http.post<{ delivered: boolean }>(`/api/terminals/${id(terminalId)}/commands`, body),
+};
+
+/** Inputs as the hub accepts them (before zod defaults are applied). */
+export interface CreateStocktakeBody {
+  name: string;
+  scope: {
+    kind: 'chain' | 'regions' | 'stores';
+    regionIds?: string[];
+    storeIds?: string[];
+    filter?: { kind: 'full' | 'categories' | 'zones' | 'products'; categories?: string[]; zoneCodes?: string[]; productIds?: string[] };
+  };
+  blind?: boolean;
+  thresholds?: { quantity: number; percent: number; valueCents: number };
+  graceSeconds?: number;
+}
+export type ReasonCode = 'damage' | 'expiry' | 'theft' | 'receiving_error' | 'counting_error' | 'unknown';
+export interface RecountBody { lines?: { productId: string; zoneId: string | null }[]; overThreshold?: boolean }
+export interface ApproveResultDto { lines: number; movements: number; varianceValueCents: number; practice: boolean }
+
+const st = (stocktakeId: string) => `/api/stocktakes/${id(stocktakeId)}`;
+const sts = (stocktakeId: string, storeId: string) => `${st(stocktakeId)}/stores/${id(storeId)}`;
+
+export const stocktakeApi = {
+  list: (o: Sig = {}) => http.get<StocktakeDto[]>('/api/stocktakes', o),
+  get: (stocktakeId: string, o: Sig = {}) => http.get<StocktakeDto>(st(stocktakeId), o),
+  create: (body: CreateStocktakeBody) => http.post<StocktakeDto>('/api/stocktakes', body),
+  start: (stocktakeId: string) => http.post<StocktakeDto>(`${st(stocktakeId)}/start`),
+  cancel: (stocktakeId: string) => http.post<StocktakeDto>(`${st(stocktakeId)}/cancel`),
+  force: (stocktakeId: string, storeId: string, body: { terminalIds: string[]; reason: string }) => http.post<unknown>(`${sts(stocktakeId, storeId)}/force`, body),
+  close: (stocktakeId: string, storeId: string) => http.post<unknown>(`${sts(stocktakeId, storeId)}/close`),
+  cancelStore: (stocktakeId: string, storeId: string) => http.post<unknown>(`${sts(stocktakeId, storeId)}/cancel`),
+  variance: (stocktakeId: string, storeId: string, o: Sig = {}) => http.get<VarianceReportDto>(`${sts(stocktakeId, storeId)}/variance`, o),
+  recount: (stocktakeId: string, storeId: string, body: RecountBody) => http.post<{ created: number }>(`${sts(stocktakeId, storeId)}/recounts`, body),
+  reasons: (stocktakeId: string, storeId: string, lines: { productId: string; reason: ReasonCode }[]) =>
+    http.post<VarianceReportDto>(`${sts(stocktakeId, storeId)}/reasons`, { lines }),
+  approve: (stocktakeId: string, storeId: string) => http.post<ApproveResultDto>(`${sts(stocktakeId, storeId)}/approve`),
 };

@@ -64,3 +64,16 @@ export function navItemForPath(pathname: string): NavItem | null {
   }
   return null;
 }
+
+/** Start a stocktake: admins anywhere, managers in their own stores. Auditors never. */
+export function canStartStocktake(user: Who): boolean {
+  return canPostAnyMovement(user);
+}
+
+/** Act on a stocktake (force, close, recount, approve, cancel): the hub's rule for its scope. */
+export function canActOnStocktake(user: Who, scope: { kind: string; storeIds: readonly string[] } | null | undefined): boolean {
+  if (!user || !scope) return false;
+  if (user.role === 'admin') return true;
+  if (user.role !== 'manager' || scope.kind !== 'stores') return false;
+  return scope.storeIds.every((s) => user.storeIds.includes(s));
+}

@@ -3,12 +3,15 @@ import {
   ADMIN_NAMESPACE,
   FleetChangedV1,
   SOCKET_PATH,
+  StocktakeProgressV1,
   type AdminToHubEvents,
   type HubToAdminEvents,
   type TerminalStatus,
 } from '@stockfleet/shared';
 
 export type AdminSocket = Socket<HubToAdminEvents, AdminToHubEvents>;
+
+export type StocktakeProgress = Parameters<HubToAdminEvents['stocktake.progress.v1']>[0];
 
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -17,6 +20,8 @@ export interface AdminSocketHandlers {
   onConnect(): void;
   onStatus(status: LinkStatus): void;
   onFleetChanged(terminals: TerminalStatus[]): void;
+  /** Live progress of one store of a running stocktake (the hub sends about two a second at most). */
+  onStocktakeProgress?(progress: StocktakeProgress): void;
   /** The hub refused us (middleware said no): usually the session ended. */
   onRefused(message: string): void;
 }
@@ -68,6 +73,12 @@ export function connectAdminSocket(h: AdminSocketHandlers): { close(): void } {
     const parsed = FleetChangedV1.safeParse(payload);
     if (parsed.success) h.onFleetChanged(parsed.data.terminals);
     else console.warn('fleet.changed.v1 payload ignored', parsed.error.issues.slice(0, 3));
+  });
+
+  socket.on('stocktake.progress.v1', (payload) => {
+    const parsed = StocktakeProgressV1.safeParse(payload);
+    if (parsed.success) h.onStocktakeProgress?.(parsed.data);
+    else console.warn('stocktake.progress.v1 payload ignored', parsed.error.issues.slice(0, 3));
   });
 
   function scheduleRetry() {

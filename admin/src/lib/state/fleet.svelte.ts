@@ -2,7 +2,7 @@ import type { TerminalStatus } from '@stockfleet/shared';
 import { SvelteMap } from 'svelte/reactivity';
 import { ApiError, toApiError } from '$lib/api/api-error';
 import { fleetApi } from '$lib/api/endpoints';
-import { connectAdminSocket, type LinkStatus } from '$lib/realtime/admin-socket';
+import { connectAdminSocket, type LinkStatus, type StocktakeProgress } from '$lib/realtime/admin-socket';
 
 /**
  * Every till the user may see, kept live: one fetch, then `fleet.changed.v1` batches merged by id,
@@ -27,6 +27,8 @@ export class Fleet {
   #highlightTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly #onRefused: () => void;
+  readonly #progressListeners = new Set<(p: StocktakeProgress) => void>();
+  readonly #connectListeners = new Set<() => void>();
 
   constructor(onRefused: () => void) {
     this.#onRefused = onRefused;
@@ -40,6 +42,10 @@ export class Fleet {
         if (this.#everConnected) this.restoredAt = Date.now();
         this.#everConnected = true;
         void this.refetch();
+        for (const fn of this.#connectListeners) fn();
+      },
+      onStocktakeProgress: (p) => {
+        for (const fn of this.#progressListeners) fn(p);
       },
       onStatus: (s) => (this.link = s),
       onFleetChanged: (list) => this.apply(list),
@@ -47,6 +53,18 @@ export class Fleet {
     });
     // Don't wait for the socket to show the board.
     if (!this.loaded) void this.refetch();
+  }
+
+  /** Live stocktake progress from the same `/admin` socket; returns the unsubscribe function. */
+  onStocktakeProgress(fn: (p: StocktakeProgress) => void): () => void {
+    this.#progressListeners.add(fn);
+    return () => this.#progressListeners.delete(fn);
+  }
+
+  /** Every (re)connect of the socket: events sent while we were away are lost, so listeners refetch. */
+  onConnect(fn: () => void): () => void {
+    this.#connectListeners.add(fn);
+    return () => this.#connectListeners.delete(fn);
   }
 
   stop(): void {
