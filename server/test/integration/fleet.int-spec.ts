@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
+import { FleetChangedV1 } from '@stockfleet/shared';
 import { bootApp, type TestApp } from '../utils/test-app';
 import { HttpClient } from '../utils/http';
 import { createProduct, createStaff, createStore, onHand, signedIn } from '../utils/factories';
-import { connectError, enrolTill, TillClient } from '../utils/till-client';
+import { connectError, contractViolations, enrolTill, TillClient } from '../utils/till-client';
 
 const state = (over: Record<string, unknown> = {}) => ({
   mode: 'selling', epoch: 0, appVersion: 'test-1', scanner: { kind: 'simulated', status: 'ready' }, outboxDepth: 0, lastSaleSeq: 0, ...over,
@@ -24,7 +25,11 @@ describe('Till fleet gateway', () => {
     storeB = await createStore(t.em());
   });
   afterEach(() => { clients.splice(0).forEach((c) => c.close()); });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+    // Every payload the hub sent a till during these tests parsed against its shared schema.
+    expect(contractViolations).toEqual([]);
+  });
 
   it('enrols with a single-use code and pushes the desired state on connect', async () => {
     const code = await admin.post('/api/enrolment-codes', { storeId: storeA.id, terminalName: 'Front 1' });
@@ -174,7 +179,9 @@ describe('Till fleet gateway', () => {
       const c = till(e.token);
       await c.connected();
       await c.emit('till.state.v1', state({ outboxDepth: 4 }));
-      expect(await update).toMatchObject({ online: true, outboxDepth: 4, appVersion: 'test-1', scannerKind: 'simulated' });
+      const changed = await update;
+      expect(changed).toMatchObject({ online: true, outboxDepth: 4, appVersion: 'test-1', scannerKind: 'simulated' });
+      expect(FleetChangedV1.safeParse({ terminals: [changed] }).success).toBe(true);
       expect(seenByManager.includes(storeA.id)).toBe(false);
     } finally {
       adminSocket.disconnect();

@@ -5,6 +5,7 @@ import { HttpClient } from '../utils/http';
 import { createProduct, createStore, signedIn } from '../utils/factories';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
+import { contractViolations } from '../utils/till-client';
 import { until } from '../utils/until';
 import { HubProcess } from '../utils/hub-process';
 
@@ -17,7 +18,10 @@ describe('Stocktake resilience (hubs as real processes)', () => {
     tills.splice(0).forEach((t) => t.close());
     await Promise.all(hubs.splice(0).map((h) => h.stop()));
   });
-  afterAll(async () => { await orm.close(true); });
+  afterAll(async () => {
+    await orm.close(true);
+    expect(contractViolations).toEqual([]);
+  });
   const em = () => orm.em.fork() as any;
 
   async function setup(hubA: HubProcess, tillHubs: HubProcess[][], products = 3) {

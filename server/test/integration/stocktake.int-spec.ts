@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bootApp, type TestApp } from '../utils/test-app';
 import { HttpClient } from '../utils/http';
 import { createProduct, createStore, onHand, signedIn } from '../utils/factories';
-import { enrolTill } from '../utils/till-client';
+import { contractViolations, enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
 import { until } from '../utils/until';
 
@@ -15,7 +15,11 @@ describe('Synchronised stocktake', () => {
     admin = await signedIn(t.url, t.em(), 'admin');
   });
   afterEach(() => tills.splice(0).forEach((c) => c.close()));
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+    // Every payload the hub sent a till during these tests parsed against its shared schema.
+    expect(contractViolations).toEqual([]);
+  });
 
   async function storeWithTills(n: number, stock: Array<{ id: string; qty: number }>) {
     const store = await createStore(t.em(), { zones: ['A1', 'BR'] });

@@ -1,5 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, HubToTillEvents, TillDesired, TillToHubEvents } from '@stockfleet/shared';
+import { hubToTill, type Ack, type HubToTillEvents, type TillDesired, type TillToHubEvents } from '@stockfleet/shared';
+
+/** Every payload a hub sends a test till is parsed with the shared schema of its event; failures land here. */
+export const contractViolations: string[] = [];
 import { HttpClient } from './http';
 
 export type TillSocket = Socket<HubToTillEvents, TillToHubEvents>;
@@ -21,6 +24,14 @@ export class TillClient {
 
   constructor(base: string, token: string) {
     this.socket = io(`${base}/till`, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+    this.socket.onAny((event: string, payload: unknown) => {
+      const spec = (hubToTill as Record<string, { payload: { safeParse: (v: unknown) => { success: boolean; error?: unknown } } }>)[event];
+      if (!spec) contractViolations.push(`unknown event ${event}`);
+      else {
+        const r = spec.payload.safeParse(payload);
+        if (!r.success) contractViolations.push(`${event}: ${JSON.stringify(r.error)}`);
+      }
+    });
     this.socket.on('till.desired.v1', (d) => {
       this.desired.push(d);
       this.waiters = this.waiters.filter((w) => (w.pred(d) ? (w.resolve(d), false) : true));

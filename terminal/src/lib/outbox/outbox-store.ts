@@ -85,6 +85,61 @@ export class IdbOutboxStore implements OutboxStoreLike {
     await this.#update(localId, (e) => ({ ...e, status: 'pending', rejection: null, attempts: 0, lastError: null }));
   }
 
+  /**
+   * The pending entries of `kind` that follow `fromLocalId` (inclusive) in delivery order and match
+   * `same`, up to `max`: a batch that can go in one emit. Stops at the first pending entry of another
+   * kind (order between kinds is kept); rejected entries are skipped.
+   */
+  async pendingRun<K extends OutboxKind>(
+    fromLocalId: number,
+    kind: K,
+    max: number,
+    same: (e: StoredOutboxEntry<K>) => boolean = () => true,
+  ): Promise<StoredOutboxEntry<K>[]> {
+    const db = await this.db;
+    const out: StoredOutboxEntry<K>[] = [];
+    let cursor = await db.transaction('outbox').store.openCursor(IDBKeyRange.lowerBound(fromLocalId));
+    while (cursor && out.length < max) {
+      const e = cursor.value as StoredOutboxEntry;
+      if (e.status === 'pending') {
+        if (e.kind !== kind || !same(e as StoredOutboxEntry<K>)) break;
+        out.push(e as StoredOutboxEntry<K>);
+      }
+      cursor = await cursor.continue();
+    }
+    return out;
+  }
+
+  /**
+   * Removes delivered entries and, in the same transaction, lets `journal` record them in `kv`
+   * (e.g. the list of count lines the hub has): a crash can never drop one without the other.
+   */
+  async settle(localIds: number[], journalKey: string | null, journal: (current: unknown) => unknown): Promise<void> {
+    const db = await this.db;
+    const tx = db.transaction(['kv', 'outbox'], 'readwrite');
+    if (journalKey) {
+      const kv = tx.objectStore('kv');
+      await kv.put(journal(await kv.get(journalKey)), journalKey);
+    }
+    const outbox = tx.objectStore('outbox');
+    for (const id of localIds) await outbox.delete(id);
+    await tx.done;
+  }
+
+  /** Deletes an entry only while it is still waiting (undo of a count line not yet sent). */
+  async removeIfPending(localId: number): Promise<boolean> {
+    const db = await this.db;
+    const tx = db.transaction('outbox', 'readwrite');
+    const current = await tx.store.get(localId);
+    if (!current || current.status !== 'pending') {
+      await tx.done;
+      return false;
+    }
+    await tx.store.delete(localId);
+    await tx.done;
+    return true;
+  }
+
   async list(): Promise<StoredOutboxEntry[]> {
     return (await (await this.db).getAll('outbox')) as StoredOutboxEntry[];
   }

@@ -1,4 +1,4 @@
-import type { ErrorCode, SaleInput } from '@stockfleet/shared';
+import type { CountEntry, ErrorCode, SaleInput } from '@stockfleet/shared';
 
 /**
  * What the outbox can carry, by kind. One IndexedDB store holds every kind, ordered by a local
@@ -7,7 +7,16 @@ import type { ErrorCode, SaleInput } from '@stockfleet/shared';
  */
 export interface OutboxPayloads {
   sale: SaleInput;
-  count: Record<string, unknown>;
+  count: CountOutboxPayload;
+}
+
+/** One count entry waiting for the hub, with what the till shows for it (never sent). */
+export interface CountOutboxPayload {
+  stocktakeId: string;
+  /** Exactly what goes over `count.submit.v1` (CountEntrySchema). */
+  entry: CountEntry;
+  /** Display only: the product as the till's catalogue knows it (null when the hub must resolve `code`). */
+  label: { name: string; sku: string } | null;
 }
 export type OutboxKind = keyof OutboxPayloads;
 

@@ -10,7 +10,7 @@ import {
   type TillToHubEvents,
 } from '@stockfleet/shared';
 import type { z } from 'zod';
-import type { SaleSubmitAck, StaffSignInAck, StaffSignInV1, TillHeartbeatAck } from '@stockfleet/shared';
+import type { CountSubmitAck, CountSubmitV1, SaleSubmitAck, StaffSignInAck, StaffSignInV1, TillHeartbeatAck } from '@stockfleet/shared';
 
 export type TillSocket = Socket<HubToTillEvents, TillToHubEvents>;
 
@@ -18,6 +18,8 @@ export type HeartbeatAckData = z.output<typeof TillHeartbeatAck>;
 export type SignInAckData = z.output<typeof StaffSignInAck>;
 export type SaleAckData = z.output<typeof SaleSubmitAck>;
 export type SignInPayload = z.input<typeof StaffSignInV1>;
+export type CountAckData = z.output<typeof CountSubmitAck>;
+export type CountPayload = z.input<typeof CountSubmitV1>;
 
 /** Codes with which the hub refuses a till's connection for good (until it is paired again). */
 export const FATAL_CONNECT_CODES = new Set(['TERMINAL_REVOKED', 'DEVICE_TOKEN_INVALID']);
@@ -68,5 +70,10 @@ export class TillEmitter {
 
   submitSale(sale: SaleInput, timeoutMs = 15_000): Promise<Ack<SaleAckData>> {
     return this.socket.timeout(timeoutMs).emitWithAck('sale.submit.v1', sale);
+  }
+
+  /** One batch of count entries (≤ 200); the hub acks after commit with a result per entry. */
+  submitCount(payload: CountPayload, timeoutMs = 20_000): Promise<Ack<CountAckData>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('count.submit.v1', payload as never) as Promise<Ack<CountAckData>>;
   }
 }

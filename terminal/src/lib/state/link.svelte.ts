@@ -16,6 +16,8 @@ export interface LinkHandlers {
   onCommand(command: TillCommand): Promise<boolean>;
   /** The hub revoked this till (event or refused connection): wipe the token. */
   onRevoked(): void;
+  /** stocktake.tasks.v1: recount tasks and progress of the stocktake the till's store is in. */
+  onTasks?(payload: unknown): void;
 }
 
 export const HEARTBEAT_MS = 10_000;
@@ -93,6 +95,7 @@ export class HubLink {
           ack?.({ ok: false, error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } }),
         );
     });
+    socket.on('stocktake.tasks.v1', (payload) => this.handlers.onTasks?.(payload));
     socket.on('till.revoked.v1', () => {
       this.disconnect();
       this.handlers.onRevoked();

@@ -13,6 +13,9 @@ export class OutboxState {
   pending = $state(0);
   rejected = $state(0);
   pendingSales = $state(0);
+  pendingCounts = $state(0);
+  /** Bumped on every change of the store: views of the outbox (count lines) reload on it. */
+  version = $state(0);
   lastSaleSeq = $state(0);
   entries = $state<StoredOutboxEntry[]>([]);
   lastEvent = $state<PumpEvent | null>(null);
@@ -71,6 +74,8 @@ export class OutboxState {
     this.pending = counts.pending;
     this.rejected = counts.rejected;
     this.pendingSales = counts.pendingByKind.sale;
+    this.pendingCounts = counts.pendingByKind.count;
+    this.version++;
     this.lastSaleSeq = lastSaleSeq;
     this.loaded = true;
   }

@@ -10,6 +10,7 @@ import { beep } from '../ui/beep.js';
 import { DeviceState } from './device.svelte.js';
 import { HubLink } from './link.svelte.js';
 import { screenFor, type Screen } from './mode-logic.js';
+import { CountState } from './count.svelte.js';
 import { ModeState } from './mode.svelte.js';
 import { OutboxState } from './outbox.svelte.js';
 import { SaleState } from './sale.svelte.js';
@@ -41,6 +42,7 @@ export class TillApp {
   readonly staff: StaffState;
   readonly mode: ModeState;
   readonly link: HubLink;
+  readonly count: CountState;
 
   ready = $state(false);
   settingsOpen = $state(false);
@@ -49,7 +51,6 @@ export class TillApp {
   persisted = $state<boolean | null>(null);
   /** Filled by a scanned pairing QR code / `?code=` and read by the pairing screen. */
   pairingCode = $state('');
-  countingZoneId = $state<string | null>(null);
 
   readonly screen: Screen = $derived.by(() =>
     screenFor({
@@ -94,7 +95,18 @@ export class TillApp {
       onDesired: (d) => this.#onDesired(d),
       onCommand: (c) => this.#onCommand(c),
       onRevoked: () => void this.#onRevoked(),
+      onTasks: (t) => this.count.onTasks(t),
     });
+    this.count = new CountState(this.kv, this.outbox, {
+      stocktakeId: () => {
+        const d = this.mode.desired;
+        return d && d.mode === 'counting' && d.reason.kind === 'stocktake' ? d.reason.stocktakeId : null;
+      },
+      catalog: () => this.device.catalog,
+      staffId: () => this.staff.current?.id ?? null,
+      emitter: () => this.link.emitter,
+    });
+    this.outbox.register('count', (entry) => this.count.deliver(entry));
     this.outbox.register('sale', async (entry) => {
       const emitter = this.link.emitter;
       if (!emitter?.connected) return { type: 'retry', reason: 'offline' };
@@ -110,6 +122,7 @@ export class TillApp {
     void requestPersistentStorage().then((p) => (this.persisted = p));
     await Promise.all([this.device.load(), this.outbox.refresh(), this.sale.load(), this.staff.load()]);
     await this.mode.load();
+    await this.count.load();
     this.scanner.setConsumer((raw, meta) => this.#onScan(raw, meta));
     await this.scanner.start();
     this.mode.start();
@@ -119,6 +132,12 @@ export class TillApp {
       $effect.root(() => {
         $effect(() => {
           this.link.sendState(this.tillState);
+        });
+        // The count lines follow the outbox (delivered, refused) and the stocktake being counted.
+        $effect(() => {
+          void this.outbox.version;
+          void this.count.stocktakeId;
+          void this.count.reload();
         });
       }),
     );
@@ -270,8 +289,8 @@ export class TillApp {
         else if (!this.#retryWithFreshCatalog(raw)) beep(220, 200, 1);
         return;
       case 'counting':
-        // The counting screen is a placeholder; the stocktake module will take scans here.
         void meta;
+        void this.count.scan(raw).then((ok) => (ok ? beep(1760, 40, 1) : beep(220, 200, 1)));
         return;
       default:
         return;
