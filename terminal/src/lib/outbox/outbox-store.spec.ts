@@ -46,7 +46,7 @@ describe(IdbOutboxStore.name, () => {
   it('hands out the oldest pending entry first and skips rejected ones', async () => {
     const { sut } = freshStore();
     const a = (await sut.enqueue('sale', 'a', (s) => sale(crypto.randomUUID(), s))).entry;
-    const b = (await sut.enqueue('count', 'b', () => ({ zone: 'A1' }))).entry;
+    const b = (await sut.enqueue('count', 'b', () => ({ zone: 'A1' }) as never)).entry;
     expect((await sut.firstPending())?.clientId).toBe('a');
     await sut.markRejected(a.localId, { code: 'UNKNOWN_PRODUCT', message: 'gone', at: 1 });
     expect((await sut.firstPending())?.clientId).toBe('b');

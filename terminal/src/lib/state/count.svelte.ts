@@ -60,7 +60,7 @@ export class CountState {
   records = $state.raw<CountRecord[]>([]);
   inFlight = $state(0);
 
-  readonly stocktakeId = $derived(this.ctx.stocktakeId());
+  readonly stocktakeId: string | null = $derived.by(() => this.#ctx().stocktakeId());
   /** Tasks of the stocktake this till is counting for (a stale push of an older one is ignored). */
   readonly currentTasks = $derived(this.tasks && this.tasks.stocktakeId === this.stocktakeId ? this.tasks : null);
   readonly lines: CountLine[] = $derived(aggregate(this.records));
@@ -75,6 +75,7 @@ export class CountState {
   readonly closed = $derived(this.currentTasks?.storeStatus === 'review' || this.currentTasks?.storeStatus === 'approved' || this.currentTasks?.storeStatus === 'cancelled');
 
   #lock: Promise<void> = Promise.resolve();
+  #ctx = () => this.ctx;
   #inFlightIds = new Set<string>();
   #epcs = new Set<string>();
 
