@@ -25,8 +25,11 @@ export class CountService {
     const reject = (id: string, code: string, reason: string) => results.set(id, { id, status: 'rejected', code, reason });
     await this.em.fork().transactional(async (tem) => {
       // A shared lock on the count row: counting cannot close under a batch being written.
-      const [store] = await q<any[]>(tem, `select status from stocktake_store where stocktake_id = ? and store_id = ? for share`, [stocktakeId, till.storeId]);
-      if (!store) throw new DomainException(ErrorCode.OutOfScope, 'This till is not part of that stocktake');
+      const [store] = await q<any[]>(tem,
+        `select ss.status, s.practice_terminal_ids from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
+          where ss.stocktake_id = ? and ss.store_id = ? for share of ss`, [stocktakeId, till.storeId]);
+      const drill: string[] = store?.practice_terminal_ids ?? [];
+      if (!store || (drill.length && !drill.includes(till.terminalId))) throw new DomainException(ErrorCode.OutOfScope, 'This till is not part of that stocktake');
       if (store.status !== 'counting') throw new DomainException(ErrorCode.NotCounting, `The store is ${store.status}, not counting`);
 
       // Resolve codes and EPCs to products (pack barcodes multiply the quantity).

@@ -10,6 +10,8 @@ export class Stocktake {
   @Property({ type: 'jsonb' }) scope!: StocktakeScope;
   @Property({ type: 'boolean' }) blind: Opt<boolean> = true;
   @Property({ type: 'boolean' }) practice: Opt<boolean> = false;
+  /** The tills a practice count drills on; empty for a real count (every till of each store). */
+  @Property({ type: 'jsonb', default: '[]' }) practiceTerminalIds: Opt<string[]> = [];
   @Property({ type: 'jsonb' }) thresholds!: { quantity: number; percent: number; valueCents: number };
   @Property({ type: 'integer' }) graceSeconds: Opt<number> = 60;
   @Property({ type: 'timestamptz', defaultRaw: 'now()' }) createdAt!: Opt<Date>;
@@ -30,7 +32,7 @@ export class StocktakeStore {
   @Property({ type: 'timestamptz', nullable: true }) snapshotAt: Date | null = null;
   /** Highest ledger movement id the snapshot includes: later movements correct the expected quantity. */
   @Property({ type: new BigIntType('string'), nullable: true }) snapshotMovementId: string | null = null;
-  @Property({ type: 'jsonb' }) forced: Opt<Array<{ id: string; reason: string; by: string }>> = [];
+  @Property({ type: 'jsonb', defaultRaw: `'[]'` }) forced: Opt<Array<{ id: string; reason: string; by: string }>> = [];
   @Property({ type: 'timestamptz', nullable: true }) approvedAt: Date | null = null;
   @Property({ length: 200, nullable: true }) approvedBy: string | null = null;
   @Property({ type: 'integer', nullable: true }) scopeProducts: number | null = null;
@@ -48,6 +50,8 @@ export class StocktakeSnapshot {
 @Entity({ tableName: 'count_entry' })
 @Index({ properties: ['stocktakeId', 'storeId', 'productId'] })
 @Unique({ properties: ['terminalId', 'stocktakeId', 'seq'] })
+// One count per RFID tag per store (partial index, written by hand in the migration).
+@Unique({ name: 'count_entry_epc_unique', expression: 'create unique index "count_entry_epc_unique" on "count_entry" ("stocktake_id", "store_id", "epc") where "epc" is not null' })
 export class CountEntry {
   @PrimaryKey({ type: 'uuid' }) id!: string;
   @Property({ type: 'uuid' }) stocktakeId!: string;

@@ -33,7 +33,7 @@ export class StocktakeRepository {
   async lockStore(em: EntityManager, stocktakeId: string, storeId: string) {
     const [row] = await q(
       em,
-      `select ss.*, s.scope, s.name, s.blind, s.practice, s.thresholds, s.grace_seconds, s.status as stocktake_status
+      `select ss.*, s.scope, s.name, s.blind, s.practice, s.practice_terminal_ids, s.thresholds, s.grace_seconds, s.created_by_name, s.status as stocktake_status
          from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
         where ss.stocktake_id = ? and ss.store_id = ? for update of ss`,
       [stocktakeId, storeId],
@@ -41,12 +41,14 @@ export class StocktakeRepository {
     return row as any | undefined;
   }
 
-  async activeTills(em: EntityManager, storeId: string) {
+  /** The tills a count steers: every active till of the store, or only the drill tills of a practice count. */
+  async activeTills(em: EntityManager, storeId: string, practiceTerminalIds: string[] = []) {
+    const only = practiceTerminalIds.length ? 'and id = any(?::uuid[])' : '';
     return q<any[]>(
       em,
       `select id, name, desired_epoch, reported_mode, reported_epoch, (online and last_seen_at > now() - interval '45 seconds') as online
-         from terminal where store_id = ? and token_hash is not null and revoked_at is null order by name`,
-      [storeId],
+         from terminal where store_id = ? and token_hash is not null and revoked_at is null ${only} order by name`,
+      practiceTerminalIds.length ? [storeId, `{${practiceTerminalIds.join(',')}}`] : [storeId],
     );
   }
 

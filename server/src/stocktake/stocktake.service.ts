@@ -75,9 +75,15 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       const stores = await this.repo.storesInScope(tem, input.scope);
       if (!stores.length) throw new DomainException(ErrorCode.ValidationFailed, 'No store is in this scope', [{ path: 'scope', message: 'empty' }]);
       if (input.scope.kind === 'stores' && stores.length !== new Set(input.scope.storeIds).size) throw new DomainException(ErrorCode.UnknownStore, 'One of the stores does not exist');
-      await q(tem, `insert into stocktake (id, name, status, scope, blind, practice, thresholds, grace_seconds, created_by, created_by_name)
-                    values (?, ?, 'draft', ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?)`,
-        [id, input.name, JSON.stringify(input.scope), input.blind, input.practice, JSON.stringify(input.thresholds), input.graceSeconds, actor.id, actor.name]);
+      const drill = input.practice ? [...new Set(input.practiceTerminalIds)] : [];
+      if (drill.length) {
+        const ok = await q<any[]>(tem, `select id from terminal where id = any(?::uuid[]) and store_id = any(?::uuid[]) and revoked_at is null`,
+          [`{${drill.join(',')}}`, `{${stores.map((s) => s.id).join(',')}}`]);
+        if (ok.length !== drill.length) throw new DomainException(ErrorCode.OutOfScope, 'Practice tills must be active tills of the stores in scope');
+      }
+      await q(tem, `insert into stocktake (id, name, status, scope, blind, practice, practice_terminal_ids, thresholds, grace_seconds, created_by, created_by_name)
+                    values (?, ?, 'draft', ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)`,
+        [id, input.name, JSON.stringify(input.scope), input.blind, input.practice, JSON.stringify(drill), JSON.stringify(input.thresholds), input.graceSeconds, actor.id, actor.name]);
       await q(tem, `insert into stocktake_store (stocktake_id, store_id, status, forced) select ?, x, 'pending', '[]' from unnest(?::uuid[]) as x`,
         [id, `{${stores.map((s) => s.id).join(',')}}`]);
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.created', subject: id, details: { name: input.name, stores: stores.length, scope: input.scope } });
@@ -115,7 +121,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     await this.em.fork().transactional(async (tem) => {
       const row = await this.lockedStore(tem, id, storeId);
       if (row.status !== 'freezing') throw new DomainException(ErrorCode.IllegalTransition, `The store is ${row.status}, not freezing`);
-      const tills = await this.repo.activeTills(tem, storeId);
+      const tills = await this.repo.activeTills(tem, storeId, row.practice_terminal_ids ?? []);
       const unknown = input.terminalIds.filter((t) => !tills.some((x: any) => x.id === t));
       if (unknown.length) throw new DomainException(ErrorCode.NotFound, 'These tills are not active in this store', { terminalIds: unknown });
       const forced = [...row.forced, ...input.terminalIds.filter((t) => !row.forced.some((f: any) => f.id === t)).map((t) => ({ id: t, reason: input.reason, by: actor.name }))];
@@ -137,7 +143,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     const done = await this.em.fork().transactional(async (tem) => {
       const row = await this.repo.lockStore(tem, id, storeId);
       if (!row || row.status !== 'freezing') return false;
-      const tills = await this.repo.activeTills(tem, storeId);
+      const tills = await this.repo.activeTills(tem, storeId, row.practice_terminal_ids ?? []);
       const check = barrierComplete(
         tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })),
         new Set(row.forced.map((f: any) => f.id)),
@@ -270,7 +276,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     if (!visible.length) throw notFound('Stocktake', id);
     const out = [];
     for (const s of visible) {
-      const tills = await this.repo.activeTills(em, s.store_id);
+      const tills = await this.repo.activeTills(em, s.store_id, st.practice_terminal_ids ?? []);
       const forced = new Set<string>(s.forced.map((f: any) => f.id as string));
       const check = barrierComplete(tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })), forced);
       out.push({
@@ -283,7 +289,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       });
     }
     return {
-      id: st.id, name: st.name, status: st.status, scope: st.scope, blind: st.blind, practice: st.practice, thresholds: st.thresholds,
+      id: st.id, name: st.name, status: st.status, scope: st.scope, blind: st.blind, practice: st.practice, practiceTerminalIds: st.practice_terminal_ids ?? [], thresholds: st.thresholds,
       graceSeconds: st.grace_seconds, createdAt: new Date(st.created_at).toISOString(), createdBy: st.created_by_name,
       startedAt: st.started_at ? new Date(st.started_at).toISOString() : null, stores: out,
     };
@@ -291,12 +297,12 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
 
   async varianceReport(id: string, storeId: string, _actor: UserActor): Promise<VarianceReportDto> {
     const em = this.em.fork();
-    const [r] = await q<any[]>(em, `select ss.*, s.scope, s.thresholds from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
+    const [r] = await q<any[]>(em, `select ss.*, s.scope, s.thresholds, s.practice from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
     if (!r) throw notFound('Stocktake store', storeId);
     if (!r.snapshot_movement_id) throw new DomainException(ErrorCode.IllegalTransition, `The store is ${r.status}: there is no snapshot yet`);
     const lines = await this.repo.variance(em, this.st(r), storeId, r.snapshot_movement_id);
     return {
-      stocktakeId: id, storeId, status: r.status, lines,
+      stocktakeId: id, storeId, status: r.status, practice: !!r.practice, lines,
       totals: {
         lines: lines.length, counted: lines.filter((l) => !l.uncounted).length, uncounted: lines.filter((l) => l.uncounted).length,
         overThreshold: lines.filter((l) => l.overThreshold).length,
@@ -339,7 +345,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
 
   /** Sets the desired mode of every till of the store for a store status (new epoch each). */
   private async steerTills(tem: Tx, st: any, storeId: string, status: StoreCountStatus, by: string | null): Promise<TillDesired[]> {
-    const ids = (await this.repo.activeTills(tem, storeId)).map((t: any) => t.id);
+    const ids = (await this.repo.activeTills(tem, storeId, st.practice_terminal_ids ?? [])).map((t: any) => t.id);
     const mode = tillModeFor(status);
     const stocktakeId = st.stocktake_id ?? st.id;
     const reason = mode === 'selling'

@@ -176,6 +176,29 @@ describe('Synchronised stocktake', () => {
     expect(n.n).toBe(0);
   });
 
+  it('drills a practice count on chosen tills without blocking sales or posting anything', async () => {
+    const p = await createProduct(t.em());
+    const { store, sims } = await storeWithTills(2, [{ id: p.id, qty: 10 }]);
+    const [drill, selling] = sims;
+    const bad = await admin.post('/api/stocktakes', { name: 'Drill', practice: true, scope: { kind: 'stores', storeIds: [store.id] } });
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const id = (await admin.post('/api/stocktakes', { name: 'Drill', practice: true, practiceTerminalIds: [drill.terminalId], scope: { kind: 'stores', storeIds: [store.id] } })).body.id;
+    await admin.post(`/api/stocktakes/${id}/start`);
+    await until(() => drill.mode, (m) => m === 'counting', 'drill till counting');
+    expect(drill.desired.find((d) => d.mode === 'counting')!.reason).toMatchObject({ kind: 'stocktake', practice: true });
+    expect(selling.mode).toBe('selling');
+    await selling.sell(p.id, 2); // real sales go on
+    expect((await selling.count(id, [{ zoneId: store.zones[0].id, productId: p.id }])).ack).toMatchObject({ ok: false, error: { code: 'OUT_OF_SCOPE' } });
+    await drill.count(id, [{ zoneId: store.zones[0].id, productId: p.id, quantity: 3 }]);
+    await admin.post(`/api/stocktakes/${id}/stores/${store.id}/close`);
+    const v = (await admin.get(`/api/stocktakes/${id}/stores/${store.id}/variance`)).body;
+    expect(v.practice).toBe(true);
+    expect(v.lines.find((l: any) => l.productId === p.id)).toMatchObject({ expected: 8, counted: 3, variance: -5 });
+    expect((await admin.post(`/api/stocktakes/${id}/stores/${store.id}/approve`)).body).toMatchObject({ movements: 0, practice: true });
+    expect(await onHand(t.em(), store.id, p.id)).toBe(8);
+    await until(() => drill.mode, (m) => m === 'selling', 'drill over');
+  });
+
   it('keeps managers to their stores and auditors read-only', async () => {
     const a = await createStore(t.em());
     const b = await createStore(t.em());

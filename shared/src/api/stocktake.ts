@@ -34,8 +34,10 @@ export const CreateStocktakeSchema = z.strictObject({
   blind: z.boolean().default(true),
   thresholds: ThresholdsSchema.default({ quantity: 5, percent: 10, valueCents: 5000 }),
   graceSeconds: z.number().int().min(0).max(600).default(60),
+  /** A drill: runs the whole flow on these tills only (others keep selling) and never posts to the ledger. */
   practice: z.boolean().default(false),
-});
+  practiceTerminalIds: z.array(z.uuid()).max(1000).default([]),
+}).refine((s) => !s.practice || s.practiceTerminalIds.length > 0, { message: 'a practice count needs the tills to drill on', path: ['practiceTerminalIds'] });
 export type CreateStocktakeInput = z.infer<typeof CreateStocktakeSchema>;
 
 export const ForceBarrierSchema = z.strictObject({ terminalIds: z.array(z.uuid()).min(1).max(1000), reason: z.string().min(1).max(300) });
@@ -71,6 +73,7 @@ export interface StocktakeDto {
   scope: StocktakeScope;
   blind: boolean;
   practice: boolean;
+  practiceTerminalIds: string[];
   thresholds: z.infer<typeof ThresholdsSchema>;
   graceSeconds: number;
   createdAt: string;
@@ -99,6 +102,8 @@ export interface VarianceReportDto {
   stocktakeId: string;
   storeId: string;
   status: StoreCountStatusDto;
+  /** A drill: nothing is posted on approval. */
+  practice: boolean;
   lines: VarianceLineDto[];
   totals: { lines: number; counted: number; uncounted: number; overThreshold: number; varianceValueCents: number; absVarianceValueCents: number };
 }
