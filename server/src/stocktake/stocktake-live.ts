@@ -64,6 +64,8 @@ export class StocktakeLive implements OnModuleDestroy {
         const payload = { stocktakeId, storeId, status: r.status, tills: r.tills, tillsFrozen: r.frozen, countedProducts: r.counted, scopeProducts: r.scope, scansPerMinute: r.per_minute, runningVarianceValueCents: null };
         this.events.admin?.to(FleetEvents.adminAllRoom).emit('stocktake.progress.v1', payload);
         this.events.admin?.to(FleetEvents.adminStoreRoom(storeId)).emit('stocktake.progress.v1', payload);
+        // The store's tills get their progress and recount list at the same pace.
+        await this.pushTasks(storeId);
       } catch {
         // the database is away; admins refetch on reconnect
       }
