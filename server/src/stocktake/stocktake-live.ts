@@ -53,15 +53,21 @@ export class StocktakeLive implements OnModuleDestroy {
     for (const [storeId, stocktakeId] of items) {
       try {
         const [r] = await q<any[]>(em,
-          `select ss.status, coalesce(ss.scope_products, 0) as scope,
+          `select ss.status, coalesce(ss.scope_products, 0) as scope, ss.snapshot_movement_id, s.scope as st_scope, s.thresholds,
                   (select count(distinct product_id) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id)::int as counted,
                   (select count(*) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id and received_at > now() - interval '1 minute')::int as per_minute,
                   (select count(*) from terminal t where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null)::int as tills,
                   (select count(*) from terminal t where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null
                      and t.reported_mode in ('frozen', 'counting') and t.reported_epoch >= t.desired_epoch)::int as frozen
-             from stocktake_store ss where ss.stocktake_id = ? and ss.store_id = ?`, [stocktakeId, storeId]);
+             from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [stocktakeId, storeId]);
         if (!r) continue;
-        const payload = { stocktakeId, storeId, status: r.status, tills: r.tills, tillsFrozen: r.frozen, countedProducts: r.counted, scopeProducts: r.scope, scansPerMinute: r.per_minute, runningVarianceValueCents: null };
+        // Value of the differences found so far, over the products counted (uncounted ones are not a finding yet).
+        let running: number | null = null;
+        if (r.snapshot_movement_id && (r.status === 'counting' || r.status === 'review')) {
+          const lines = await this.repo.variance(em, { id: stocktakeId, scope: r.st_scope, thresholds: r.thresholds }, storeId, r.snapshot_movement_id);
+          running = lines.filter((l) => !l.uncounted).reduce((sum, l) => sum + l.varianceValueCents, 0);
+        }
+        const payload = { stocktakeId, storeId, status: r.status, tills: r.tills, tillsFrozen: r.frozen, countedProducts: r.counted, scopeProducts: r.scope, scansPerMinute: r.per_minute, runningVarianceValueCents: running };
         this.events.admin?.to(FleetEvents.adminAllRoom).emit('stocktake.progress.v1', payload);
         this.events.admin?.to(FleetEvents.adminStoreRoom(storeId)).emit('stocktake.progress.v1', payload);
         // The store's tills get their progress and recount list at the same pace.

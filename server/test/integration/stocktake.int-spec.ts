@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { StocktakeProgressV1 } from '@stockfleet/shared';
 import { bootApp, type TestApp } from '../utils/test-app';
 import { HttpClient } from '../utils/http';
 import { createProduct, createStore, onHand, signedIn } from '../utils/factories';
@@ -142,7 +144,16 @@ describe('Synchronised stocktake', () => {
     const id = (await admin.post('/api/stocktakes', { name: 'Twice', scope: { kind: 'stores', storeIds: [store.id] } })).body.id;
     await admin.post(`/api/stocktakes/${id}/start`);
     await until(() => stocktake(id), (st) => st.stores[0].status === 'counting', 'counting');
+    const adminSocket = io(`${t.url}/admin`, { path: '/socket.io', transports: ['websocket'], forceNew: true, extraHeaders: { cookie: admin.cookie! } });
+    const progress: any[] = [];
+    adminSocket.on('stocktake.progress.v1', (p: any) => { if (p.stocktakeId === id) progress.push(p); });
+    await new Promise((r) => adminSocket.once('connect', r as any));
     await sims[0].count(id, [{ zoneId: store.zones[0].id, productId: p.id, quantity: 5 }]);
+    // Live progress for admins: counted products, scans per minute, running variance value (5 − 8) × 100 cents.
+    const live = await until(() => progress.at(-1), (x) => !!x && x.countedProducts === 1, 'progress event');
+    adminSocket.disconnect();
+    expect(StocktakeProgressV1.safeParse(live).success).toBe(true);
+    expect(live).toMatchObject({ storeId: store.id, status: 'counting', tills: 1, tillsFrozen: 1, scansPerMinute: 1, runningVarianceValueCents: -300 });
     await admin.post(`/api/stocktakes/${id}/stores/${store.id}/close`);
     const other = await signedIn(t.url, t.em(), 'manager', [store.id]);
     const [a, b] = await Promise.all([admin.post(`/api/stocktakes/${id}/stores/${store.id}/approve`), other.post(`/api/stocktakes/${id}/stores/${store.id}/approve`)]);
