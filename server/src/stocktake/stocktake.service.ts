@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { payloadHash } from '../common/crypto.js';
 import type { Subscription } from 'rxjs';
 import { AuditService, fromUser } from '../audit/audit.service.js';
-import { assertWriteStore, readableStoreIds, type UserActor } from '../common/actor.js';
+import { assertReadStore, assertWriteStore, readableStoreIds, type UserActor } from '../common/actor.js';
 import { DomainException, forbidden, notFound } from '../common/domain-exception.js';
 import { FleetHooks } from '../fleet/fleet-hooks.js';
 import { FleetEvents } from '../fleet/fleet.events.js';
@@ -28,6 +28,7 @@ import { q, StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
 
 type Tx = EntityManager;
+const iso = (v: string | Date | null | undefined) => (v ? new Date(v).toISOString() : null);
 
 /**
  * The synchronised stocktake. Every transition runs in one transaction holding the row lock of the
@@ -281,11 +282,13 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       const check = barrierComplete(tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })), forced);
       out.push({
         storeId: s.store_id, storeCode: s.code, storeName: s.name, status: s.status,
-        freezeAt: s.freeze_at?.toISOString?.() ?? null, snapshotAt: s.snapshot_at?.toISOString?.() ?? null,
-        tills: tills.length, tillsFrozen: tills.length - check.waitingFor.length - [...forced].filter((f) => tills.some((t: any) => t.id === f)).length,
+        freezeAt: iso(s.freeze_at), snapshotAt: iso(s.snapshot_at),
+        tills: tills.length,
+        // Tills that have applied the stocktake's latest desired state (frozen, then counting).
+        tillsFrozen: tills.filter((t: any) => ['frozen', 'counting'].includes(t.reported_mode) && t.reported_epoch !== null && Number(t.reported_epoch) >= Number(t.desired_epoch)).length,
         waitingFor: s.status === 'freezing' ? tills.filter((t: any) => check.waitingFor.includes(t.id)).map((t: any) => ({ id: t.id, name: t.name, online: !!t.online })) : [],
         forced: s.forced.map((f: any) => ({ id: f.id, reason: f.reason })),
-        approvedAt: s.approved_at?.toISOString?.() ?? null, approvedBy: s.approved_by,
+        approvedAt: iso(s.approved_at), approvedBy: s.approved_by,
       });
     }
     return {
@@ -295,7 +298,8 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  async varianceReport(id: string, storeId: string, _actor: UserActor): Promise<VarianceReportDto> {
+  async varianceReport(id: string, storeId: string, actor: UserActor): Promise<VarianceReportDto> {
+    assertReadStore(actor, storeId);
     const em = this.em.fork();
     const [r] = await q<any[]>(em, `select ss.*, s.scope, s.thresholds, s.practice from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
     if (!r) throw notFound('Stocktake store', storeId);

@@ -101,10 +101,7 @@ describe('Admin stocktake pages against the real hub', () => {
     await page.getByTestId('wizard-confirm').click();
 
     // --- Control room ---------------------------------------------------------------------------
-    await page.waitForURL(/\/stocktakes\/[0-9a-f-]{36}$/).catch(async (e) => {
-      await page.screenshot({ path: '/tmp/st/fail.png' });
-      throw e;
-    });
+    await page.waitForURL(/\/stocktakes\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;
     const card = page.getByTestId(`room-store-${store.id}`);
     // The SimTills obey the freeze by themselves; the barrier completes and the store goes to counting.

@@ -56,6 +56,9 @@ describe('Synchronised stocktake', () => {
     // Every till is told to freeze, reports frozen, and each store's barrier completes by itself.
     const counting = await until(() => stocktake(id), (st) => st.stores.every((s: any) => s.status === 'counting'), 'all stores counting');
     expect(counting.stores.every((s: any) => s.tills === 3)).toBe(true);
+    const settled = await until(() => stocktake(id), (st) => st.stores.every((s: any) => s.tillsFrozen === 3), 'every till counting at its epoch');
+    expect(settled.stores[0].freezeAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(Date.parse(settled.stores[0].snapshotAt)).toBeGreaterThanOrEqual(Date.parse(settled.stores[0].freezeAt));
     for (const { sims } of stores) await until(async () => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting'), 'tills counting');
     expect(stores[0].sims[0].desired.map((d) => d.mode)).toEqual(['selling', 'frozen', 'counting']);
     const frozenReason = stores[0].sims[0].desired[1].reason;
@@ -156,6 +159,8 @@ describe('Synchronised stocktake', () => {
     expect(live).toMatchObject({ storeId: store.id, status: 'counting', tills: 1, tillsFrozen: 1, scansPerMinute: 1, runningVarianceValueCents: -300 });
     await admin.post(`/api/stocktakes/${id}/stores/${store.id}/close`);
     const other = await signedIn(t.url, t.em(), 'manager', [store.id]);
+    const stranger = await signedIn(t.url, t.em(), 'manager', [(await createStore(t.em())).id]);
+    expect((await stranger.get(`/api/stocktakes/${id}/stores/${store.id}/variance`)).body.error.code).toBe('OUT_OF_SCOPE');
     const [a, b] = await Promise.all([admin.post(`/api/stocktakes/${id}/stores/${store.id}/approve`), other.post(`/api/stocktakes/${id}/stores/${store.id}/approve`)]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await onHand(t.em(), store.id, p.id)).toBe(5);

@@ -11,7 +11,6 @@ export const en = {
   'nav.lowStock': 'Low stock',
   'nav.audit': 'Audit log',
   'nav.users': 'Users',
-  'nav.soon': 'soon',
 
   'shell.signOut': 'Sign out',
   'shell.language': 'Language',

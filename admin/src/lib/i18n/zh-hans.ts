@@ -13,7 +13,6 @@ export const zhHans: Dictionary = {
   'nav.lowStock': '低库存',
   'nav.audit': '审计日志',
   'nav.users': '用户',
-  'nav.soon': '即将推出',
 
   'shell.signOut': '退出登录',
   'shell.language': '语言',

@@ -13,7 +13,6 @@ export const zhHant: Dictionary = {
   'nav.lowStock': '低庫存',
   'nav.audit': '稽核紀錄',
   'nav.users': '使用者',
-  'nav.soon': '即將推出',
 
   'shell.signOut': '登出',
   'shell.language': '語言',
