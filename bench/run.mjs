@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: benchmarks against a real hub process and the real PostgreSQL + Redis.
-// So far: the catalogue CSV import (100,000 rows). Fleet, barrier, ingest and report benchmarks
-// (issue [bench]) are not written yet.
+// Measured: the catalogue CSV import (100,000 rows); tills held by one hub process and memory per
+// till (1k / 5k / 10k); the freeze barrier (1,000 stores × 10 tills). Not yet: scan ingest against
+// COPY baselines, two hubs, reports (issue [bench]). `--quick`: 20k import rows, 1k tills, 100 stores.
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fleetBench } from './fleet-bench.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'server', 'package.json'));
@@ -15,6 +17,7 @@ const { Client } = require('pg');
 const quick = process.argv.includes('--quick');
 const ROWS = quick ? 20_000 : 100_000;
 const adminUrl = process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const migrate = (url) => require(join(root, 'server/dist/src/database/migrate.js')).migrate(url); // built below
 
 const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
 const gtin = (n) => { const body = `978${String(n).padStart(9, '0')}`; let sum = 0; for (let i = 0; i < 12; i++) sum += Number(body[11 - i]) * (i % 2 === 0 ? 3 : 1); return body + ((10 - (sum % 10)) % 10); };
@@ -28,7 +31,6 @@ await pg.query(`create database ${db}`);
 const results = [];
 let hub;
 try {
-  const { migrate } = require(join(root, 'server/dist/src/database/migrate.js'));
   await migrate(dbUrl);
   const { hashPassword } = require(join(root, 'server/dist/src/auth/password.js'));
   const user = new Client({ connectionString: dbUrl });
@@ -60,10 +62,30 @@ try {
   await again.json();
   const ms2 = performance.now() - t1;
   results.push({ name: `catalogue CSV import, ${ROWS.toLocaleString('en')} rows, re-import (all updates)`, seconds: +(ms2 / 1000).toFixed(2), rowsPerSecond: Math.round(ROWS / (ms2 / 1000)), target: '' });
+  hub?.kill('SIGTERM');
+  hub = null;
+  // The fleet benchmarks get a database of their own: the import above left 100,000 products behind.
+  await pg.query(`create database ${db}_fleet`);
+  const fleetUrl = Object.assign(new URL(adminUrl), { pathname: `/${db}_fleet` }).toString();
+  await migrate(fleetUrl);
+  const fleet = await fleetBench({
+    dbUrl: fleetUrl,
+    tillCounts: quick ? [1000] : [1000, 5000, 10000],
+    barrier: quick ? { tills: 1000, stores: 100 } : { tills: 10000, stores: 1000 },
+    log: (m) => process.stderr.write(`  ${m}\n`),
+  });
+  for (const f of fleet) {
+    if (f.kind === 'tills') results.push({ name: `tills held by one hub: ${f.tills.toLocaleString('en')} (connected ${f.connected.toLocaleString('en')} in ${f.connectSeconds} s)`, seconds: f.connectSeconds, rowsPerSecond: 0, target: '< 20 KB/till', extra: `${f.kbPerTill} KB/till (hub RSS ${f.baselineRssMb} → ${f.hubRssMb} MB)` });
+    else results.push({ name: `freeze barrier: ${f.stores.toLocaleString('en')} stores × ${Math.round(f.tills / f.stores)} tills, ${f.products.toLocaleString('en')} products (${f.storesCounting} counting)`, seconds: f.allCountingSeconds, rowsPerSecond: 0, target: 'p99 < 1 s', extra: `per store p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms; admin call → all counting ${f.allCountingSeconds} s` });
+  }
+} catch (err) {
+  process.stderr.write(`benchmark failed: ${err?.stack ?? err}\n`);
+  process.exitCode = 1;
 } finally {
   hub?.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
   await pg.query(`drop database if exists ${db} with (force)`);
+  await pg.query(`drop database if exists ${db}_fleet with (force)`);
   await pg.end();
 }
 
@@ -76,8 +98,8 @@ const md = [
   '# Benchmarks', '',
   `Latest run: ${new Date().toISOString()} · commit ${commit} · ${machine}${quick ? ' · --quick' : ''}.`,
   'Produced by `npm run bench` (a real hub process against the real PostgreSQL and Redis).', '',
-  '| benchmark | seconds | rows/s | target |', '|---|---|---|---|',
-  ...results.map((r) => `| ${r.name} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.target} |`), '',
-  'Not yet measured: tills per hub, freeze barrier, scan ingest, reports (issue [bench]).', '',
+  '| benchmark | seconds | rows/s | figures | target |', '|---|---|---|---|---|',
+  ...results.map((r) => `| ${r.name} | ${r.seconds} | ${r.rowsPerSecond ? r.rowsPerSecond.toLocaleString('en') : ''} | ${r.extra ?? ''} | ${r.target} |`), '',
+  'Not yet measured: scan ingest next to COPY baselines, the barrier with two hubs, reports (issue [bench]).', '',
 ];
 writeFileSync(join(root, 'docs', 'benchmarks.md'), md.join('\n'));
