@@ -7,7 +7,8 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-const freePort = () =>
+/** A free loopback TCP port (also used by the tests to start hub processes). */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
