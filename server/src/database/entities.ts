@@ -4,7 +4,7 @@ import { Barcode, Product } from '../catalog/catalog.entities.js';
 import { EnrolmentCode, Sale, Terminal } from '../fleet/fleet.entities.js';
 import { MovementBatch, StockBalance, StockMovement } from '../inventory/inventory.entities.js';
 import { Chain, Region, StaffMember, Store, Zone } from '../org/org.entities.js';
-import { CountEntry, RecountTask, Stocktake, StocktakeSnapshot, StocktakeStore, VarianceReason } from '../stocktake/stocktake.entities.js';
+import { CountEntry, RecountTask, Stocktake, StocktakeStore, VarianceReason } from '../stocktake/stocktake.entities.js';
 
 export const ENTITIES = [
   Chain, Region, Store, Zone, StaffMember,
@@ -13,5 +13,5 @@ export const ENTITIES = [
   User, UserSession,
   AuditEvent,
   Terminal, EnrolmentCode, Sale,
-  Stocktake, StocktakeStore, StocktakeSnapshot, CountEntry, RecountTask, VarianceReason,
+  Stocktake, StocktakeStore, CountEntry, RecountTask, VarianceReason,
 ];

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeSgtin96, ErrorCode, parseScan, type CountEntry } from '@stockfleet/shared';
 import { DomainException } from '../common/domain-exception.js';
 import type { TerminalIdentity } from '../fleet/fleet.types.js';
-import { q } from './stocktake.repository.js';
+import { q, StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
 
 type Result = { id: string; status: 'accepted' | 'duplicate' | 'rejected'; code?: string; reason?: string };
@@ -18,6 +18,7 @@ export class CountService {
   constructor(
     private readonly em: EntityManager,
     private readonly live: StocktakeLive,
+    private readonly repo: StocktakeRepository,
   ) {}
 
   async submit(till: TerminalIdentity, stocktakeId: string, entries: CountEntry[]): Promise<{ results: Result[] }> {
@@ -26,7 +27,7 @@ export class CountService {
     await this.em.fork().transactional(async (tem) => {
       // A shared lock on the count row: counting cannot close under a batch being written.
       const [store] = await q<any[]>(tem,
-        `select ss.status, s.practice_terminal_ids from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
+        `select ss.status, s.practice_terminal_ids, s.scope from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
           where ss.stocktake_id = ? and ss.store_id = ? for share of ss`, [stocktakeId, till.storeId]);
       const drill: string[] = store?.practice_terminal_ids ?? [];
       if (!store || (drill.length && !drill.includes(till.terminalId))) throw new DomainException(ErrorCode.OutOfScope, 'This till is not part of that stocktake');
@@ -57,12 +58,9 @@ export class CountService {
       const byCode = new Map(codes.map((c) => [c.code, c]));
       // Sequential: a transaction is one connection, and pg runs one query at a time on it.
       const zonesRows = await q<any[]>(tem, `select id from zone where store_id = ?`, [till.storeId]);
-      const scopeRows = await q<any[]>(tem, `select product_id from stocktake_snapshot where stocktake_id = ? and store_id = ? and product_id = any(?::uuid[])`, [
-          stocktakeId, till.storeId, `{${[...new Set([...entries.map((e) => e.productId).filter(Boolean), ...codes.map((c) => c.product_id)])].join(',')}}`,
-        ]);
+      const inScope = await this.repo.productsInScope(tem, store.scope, [...new Set([...entries.map((e) => e.productId!).filter(Boolean), ...codes.map((c) => c.product_id as string)])]);
       const taskRows = await q<any[]>(tem, `select id, product_id, zone_id, round, status from recount_task where stocktake_id = ? and store_id = ?`, [stocktakeId, till.storeId]);
       const zones = new Set(zonesRows.map((z) => z.id));
-      const inScope = new Set(scopeRows.map((r) => r.product_id));
       const tasks = new Map(taskRows.map((t) => [t.id, t]));
 
       const rows: any[] = [];

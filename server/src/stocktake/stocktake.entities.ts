@@ -30,20 +30,15 @@ export class StocktakeStore {
   @Enum({ items: ['pending', 'freezing', 'counting', 'review', 'approved', 'cancelled'] }) status: Opt<StoreCountStatus> = 'pending';
   @Property({ type: 'timestamptz', nullable: true }) freezeAt: Date | null = null;
   @Property({ type: 'timestamptz', nullable: true }) snapshotAt: Date | null = null;
-  /** Highest ledger movement id the snapshot includes: later movements correct the expected quantity. */
+  /**
+   * The snapshot: the highest ledger movement id it includes, taken with the store's ledger locked.
+   * Book at snapshot = balance − movements after it; later sales correct the expected quantity.
+   */
   @Property({ type: new BigIntType('string'), nullable: true }) snapshotMovementId: string | null = null;
   @Property({ type: 'jsonb', defaultRaw: `'[]'` }) forced: Opt<Array<{ id: string; reason: string; by: string }>> = [];
   @Property({ type: 'timestamptz', nullable: true }) approvedAt: Date | null = null;
   @Property({ length: 200, nullable: true }) approvedBy: string | null = null;
   @Property({ type: 'integer', nullable: true }) scopeProducts: number | null = null;
-}
-
-@Entity({ tableName: 'stocktake_snapshot' })
-export class StocktakeSnapshot {
-  @PrimaryKey({ type: 'uuid' }) stocktakeId!: string;
-  @PrimaryKey({ type: 'uuid' }) storeId!: string;
-  @PrimaryKey({ type: 'uuid' }) productId!: string;
-  @Property({ type: 'integer' }) book!: number;
 }
 
 /** A counted line from a till; its id is the till's UUID so a retried delivery is a no-op. */

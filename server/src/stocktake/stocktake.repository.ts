@@ -63,16 +63,23 @@ export class StocktakeRepository {
     return row as any | undefined;
   }
 
-  async takeSnapshot(em: EntityManager, stocktakeId: string, storeId: string, scope: StocktakeScope): Promise<number> {
+  /**
+   * The snapshot is a ledger watermark, not a copy: with the store's ledger locked, the highest movement
+   * id fixes the books exactly (book at snapshot = balance − movements after the watermark), in O(1)
+   * however large the catalogue. Returns how many products the count covers.
+   */
+  async scopeProductCount(em: EntityManager, scope: StocktakeScope): Promise<number> {
     const f = scopeProductFilter(scope);
-    const rows = await q<any[]>(
-      em,
-      `insert into stocktake_snapshot (stocktake_id, store_id, product_id, book)
-       select ?, ?, p.id, coalesce(b.on_hand, 0) from product p left join stock_balance b on b.product_id = p.id and b.store_id = ?
-        where ${f.sql} returning product_id`,
-      [stocktakeId, storeId, storeId, ...f.params],
-    );
-    return rows.length;
+    const [row] = await q<any[]>(em, `select count(*)::int as n from product p where ${f.sql}`, f.params);
+    return row.n;
+  }
+
+  /** Which of these products the stocktake covers. */
+  async productsInScope(em: EntityManager, scope: StocktakeScope, productIds: string[]): Promise<Set<string>> {
+    if (!productIds.length) return new Set();
+    const f = scopeProductFilter(scope);
+    const rows = await q<any[]>(em, `select p.id from product p where p.id = any(?::uuid[]) and ${f.sql}`, [arr(productIds), ...f.params]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -81,6 +88,7 @@ export class StocktakeRepository {
    */
   async variance(em: EntityManager, st: { id: string; scope: StocktakeScope; thresholds: any }, storeId: string, snapshotMovementId: string): Promise<VarianceLineDto[]> {
     const zonesOnly = st.scope.filter.kind === 'zones';
+    const f = scopeProductFilter(st.scope);
     const rows = await q<any[]>(
       em,
       `with e as (select * from count_entry where stocktake_id = ? and store_id = ?),
@@ -92,21 +100,22 @@ export class StocktakeRepository {
                 left join zr on zr.product_id = e.product_id and zr.zone_id = e.zone_id
                where e.round >= coalesce(sw.r, 0) and e.round >= coalesce(zr.r, 0)
                group by e.product_id),
-            late as (
-              select product_id, sum(quantity)::int as qty from stock_movement
-               where store_id = ? and id > ? and kind <> 'stocktake' group by product_id),
+            after as (
+              select product_id, sum(quantity)::int as all_qty, (sum(quantity) filter (where kind <> 'stocktake'))::int as late_qty
+                from stock_movement where store_id = ? and id > ? group by product_id),
             open_tasks as (select distinct product_id from recount_task where stocktake_id = ? and store_id = ? and status = 'open')
-       select p.id, p.sku, p.name, p.category, p.unit_cost_cents, sn.book, coalesce(l.qty, 0) as late, c.qty as counted,
+       select p.id, p.sku, p.name, p.category, p.unit_cost_cents,
+              coalesce(b.on_hand, 0) - coalesce(a.all_qty, 0) as book, coalesce(a.late_qty, 0) as late, c.qty as counted,
               (ot.product_id is not null) as recount_open, vr.reason
-         from stocktake_snapshot sn
-         join product p on p.id = sn.product_id
-         left join counted c on c.product_id = sn.product_id
-         left join late l on l.product_id = sn.product_id
-         left join open_tasks ot on ot.product_id = sn.product_id
-         left join variance_reason vr on vr.stocktake_id = sn.stocktake_id and vr.store_id = sn.store_id and vr.product_id = sn.product_id
-        where sn.stocktake_id = ? and sn.store_id = ? ${zonesOnly ? 'and c.qty is not null' : ''}
+         from product p
+         left join stock_balance b on b.product_id = p.id and b.store_id = ?
+         left join after a on a.product_id = p.id
+         left join counted c on c.product_id = p.id
+         left join open_tasks ot on ot.product_id = p.id
+         left join variance_reason vr on vr.stocktake_id = ? and vr.store_id = ? and vr.product_id = p.id
+        where ${f.sql} ${zonesOnly ? 'and c.qty is not null' : ''}
         order by p.sku`,
-      [st.id, storeId, storeId, snapshotMovementId, st.id, storeId, st.id, storeId],
+      [st.id, storeId, storeId, snapshotMovementId, st.id, storeId, storeId, st.id, storeId, ...f.params],
     );
     return rows.map((r) => {
       const expected = r.book + r.late;

@@ -151,7 +151,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       );
       if (!check.complete) return false;
       const movementId = await lockStoreLedger(tem, storeId);
-      const products = await this.repo.takeSnapshot(tem, id, storeId, row.scope);
+      const products = await this.repo.scopeProductCount(tem, row.scope);
       this.transition(row.status, { type: 'barrier_complete' });
       await q(tem, `update stocktake_store set status = 'counting', snapshot_at = now(), snapshot_movement_id = ?, scope_products = ? where stocktake_id = ? and store_id = ?`,
         [movementId, products, id, storeId]);
@@ -194,9 +194,8 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
         for (const l of variance) if (l.overThreshold && !lines.some((x) => x.productId === l.productId)) lines.push({ productId: l.productId, zoneId: null });
       }
       if (!lines.length) throw new DomainException(ErrorCode.ValidationFailed, 'Name the lines to recount, or ask for every line over a threshold', [{ path: 'lines', message: 'empty' }]);
-      const inScope = await q<any[]>(tem, `select product_id from stocktake_snapshot where stocktake_id = ? and store_id = ? and product_id = any(?::uuid[])`,
-        [id, storeId, `{${lines.map((l) => l.productId).join(',')}}`]);
-      const missing = lines.filter((l) => !inScope.some((r) => r.product_id === l.productId));
+      const inScope = await this.repo.productsInScope(tem, row.scope, lines.map((l) => l.productId));
+      const missing = lines.filter((l) => !inScope.has(l.productId));
       if (missing.length) throw new DomainException(ErrorCode.OutOfScope, 'Some products are not in this count', { productIds: missing.map((m) => m.productId) });
       for (const l of lines) {
         await q(tem, `insert into recount_task (id, stocktake_id, store_id, product_id, zone_id, round, status, requested_by)
