@@ -133,9 +133,28 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     return this.get(id, actor);
   }
 
-  async checkBarriers(storeId: string) {
-    const rows = await q<any[]>(this.em.fork(), `select stocktake_id from stocktake_store where store_id = ? and status = 'freezing'`, [storeId]);
-    for (const r of rows) await this.tryBarrier(r.stocktake_id, storeId).catch((e) => this.log.warn(`barrier ${storeId}: ${e.message}`));
+  /**
+   * Coalesced per store: ten tills reporting at once cause one check (plus one more if reports arrived
+   * during it), not ten transactions queueing on the same row lock.
+   */
+  private readonly barrierChecks = new Map<string, { rerun: boolean }>();
+  async checkBarriers(storeId: string): Promise<void> {
+    const running = this.barrierChecks.get(storeId);
+    if (running) {
+      running.rerun = true;
+      return;
+    }
+    const state = { rerun: false };
+    this.barrierChecks.set(storeId, state);
+    try {
+      do {
+        state.rerun = false;
+        const rows = await q<any[]>(this.em.fork(), `select stocktake_id from stocktake_store where store_id = ? and status = 'freezing'`, [storeId]);
+        for (const r of rows) await this.tryBarrier(r.stocktake_id, storeId).catch((e) => this.log.warn(`barrier ${storeId}: ${e.message}`));
+      } while (state.rerun);
+    } finally {
+      this.barrierChecks.delete(storeId);
+    }
   }
 
   /** When every active till has reported frozen at its epoch: snapshot the books in one statement, then count. */
@@ -362,6 +381,9 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     desired.forEach((d) => this.notifier.changed(d.terminalId));
     await this.live.pushTasks(storeId).catch(() => {});
     this.live.changed(id, storeId);
+    // Only a store reaching a final state can finish the chain stocktake: skip the chain row lock otherwise.
+    const [store] = await q<any[]>(this.em.fork(), `select status from stocktake_store where stocktake_id = ? and store_id = ?`, [id, storeId]);
+    if (store && store.status !== 'approved' && store.status !== 'cancelled') return;
     await this.em.fork().transactional(async (tem) => {
       const [st] = await q<any[]>(tem, `select status from stocktake where id = ? for update`, [id]);
       const stores = await q<any[]>(tem, `select status from stocktake_store where stocktake_id = ?`, [id]);
