@@ -113,7 +113,11 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     });
     this.events.pushDesired(desired);
     desired.forEach((d) => this.notifier.changed(d.terminalId));
-    for (const s of storeIds) await this.tryBarrier(id, s);
+    // Stores whose tills are all frozen already (or that have none) pass their barrier without waiting
+    // for a report; the admin's answer does not wait for that sweep.
+    void (async () => {
+      for (const s of storeIds) await this.checkBarriers(s);
+    })().catch((e) => this.log.warn(`barrier sweep: ${e.message}`));
     return this.get(id, actor);
   }
 
