@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { AuditService, fromUser } from '../audit/audit.service.js';
 import type { UserActor } from '../common/actor.js';
 import { DomainException } from '../common/domain-exception.js';
+import { sql } from '../common/sql.js';
 import { barcodeProblem } from './barcode-rules.js';
 
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -121,8 +122,7 @@ export class CatalogImportService {
   private async write(products: ProductRow[], codes: CodeRow[], rows: number, actor: UserActor): Promise<ImportResultDto> {
     const em = this.em.fork();
     return em.transactional(async (tem) => {
-      const run = <T = any[]>(sql: string, params: unknown[] = []): Promise<T> =>
-        tem.getConnection().execute(sql, params, 'all', tem.getTransactionContext()) as Promise<T>;
+      const run = <T = any[]>(text: string, params: unknown[] = []) => sql<T>(tem, text, params);
       await run(`create temp table import_code (line int, code text primary key, sku text, kind text, multiplier int) on commit drop`);
       for (let i = 0; i < codes.length; i += CHUNK) {
         await run(

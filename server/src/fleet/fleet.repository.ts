@@ -1,10 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredReason, TerminalStatus, TillDesired, TillMode, TillState } from '@stockfleet/shared';
+import { sql } from '../common/sql.js';
 import { mapTerminalRow, TERMINAL_COLUMNS } from './fleet.types.js';
 
-const q = <T = any[]>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T> =>
-  em.getConnection().execute(sql, params, 'all', em.getTransactionContext()) as Promise<T>;
 
 /** All SQL about tills lives here. */
 @Injectable()
@@ -12,7 +11,7 @@ export class FleetRepository {
   constructor(private readonly em: EntityManager) {}
 
   async byTokenHash(hash: string) {
-    const [row] = await q(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.token_hash = ?`, [hash]);
+    const [row] = await sql(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.token_hash = ?`, [hash]);
     return row as any | undefined;
   }
 
@@ -21,18 +20,18 @@ export class FleetRepository {
     const params: unknown[] = [];
     if (storeIds) { where.push('t.store_id = any(?::uuid[])'); params.push(`{${storeIds.join(',')}}`); }
     if (storeId) { where.push('t.store_id = ?'); params.push(storeId); }
-    const rows = await q(this.em, `select ${TERMINAL_COLUMNS} from terminal t where ${where.join(' and ')} order by t.name`, params);
+    const rows = await sql(this.em, `select ${TERMINAL_COLUMNS} from terminal t where ${where.join(' and ')} order by t.name`, params);
     return rows.map(mapTerminalRow);
   }
 
   async get(em: EntityManager, id: string, forUpdate = false) {
-    const [row] = await q(em, `select ${TERMINAL_COLUMNS} from terminal t where t.id = ? ${forUpdate ? 'for update' : ''}`, [id]);
+    const [row] = await sql(em, `select ${TERMINAL_COLUMNS} from terminal t where t.id = ? ${forUpdate ? 'for update' : ''}`, [id]);
     return row as any | undefined;
   }
 
   async status(ids: string[]): Promise<TerminalStatus[]> {
     if (!ids.length) return [];
-    const rows = await q(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
+    const rows = await sql(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
     return rows.map(mapTerminalRow);
   }
 
@@ -50,7 +49,7 @@ export class FleetRepository {
   /** Moves tills to a mode with a fresh epoch; returns their new desired states. Runs in the caller's transaction. */
   async setDesired(em: EntityManager, ids: string[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }, remoteLocked?: boolean): Promise<TillDesired[]> {
     if (!ids.length) return [];
-    const rows = await q(
+    const rows = await sql(
       em,
       `update terminal set desired_mode = ?, desired_epoch = desired_epoch + 1, desired_reason = ?::jsonb, desired_since = now()
          ${remoteLocked === undefined ? '' : ', remote_locked = ' + (remoteLocked ? 'true' : 'false')}
@@ -61,17 +60,17 @@ export class FleetRepository {
   }
 
   async markConnected(id: string, online: boolean) {
-    await q(this.em, `update terminal set online = ?, last_seen_at = now() where id = ?`, [online, id]);
+    await sql(this.em, `update terminal set online = ?, last_seen_at = now() where id = ?`, [online, id]);
   }
 
   async saveReported(id: string, s: TillState) {
-    await q(this.em, `update terminal set reported_mode = ?, reported_epoch = ?, reported_state = ?::jsonb, last_seen_at = now(), online = true where id = ?`, [
+    await sql(this.em, `update terminal set reported_mode = ?, reported_epoch = ?, reported_state = ?::jsonb, last_seen_at = now(), online = true where id = ?`, [
       s.mode, s.epoch, JSON.stringify(s), id,
     ]);
   }
 
   async saveClock(id: string, offsetMs: number | null, rttMs: number | null) {
-    await q(
+    await sql(
       this.em,
       `update terminal set last_seen_at = now(), online = true ${offsetMs === null ? '' : ', clock_offset_ms = ?, rtt_ms = ?'} where id = ?`,
       offsetMs === null ? [id] : [offsetMs, rttMs, id],

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode, type MovementDto, type MovementKind } from '@stockfleet/shared';
 import { DomainException } from '../common/domain-exception.js';
+import { sql } from '../common/sql.js';
 
 export interface MovementLine {
   storeId: string;
@@ -17,9 +18,6 @@ export interface PostResult {
   applied: boolean;
   movements: MovementDto[];
 }
-
-const exec = <T = any[]>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T> =>
-  em.getConnection().execute(sql, params, 'all', em.getTransactionContext()) as Promise<T>;
 
 export function mapMovementRow(r: any): MovementDto {
   return {
@@ -49,26 +47,26 @@ export async function postMovements(
   lines: MovementLine[],
 ): Promise<PostResult> {
   if (!em.isInTransaction()) throw new Error('postMovements must run inside a transaction');
-  const inserted = await exec<{ key: string }[]>(
+  const inserted = await sql<{ key: string }[]>(
     em,
     `insert into movement_batch (key, request_hash, kind) values (?, ?, ?) on conflict (key) do nothing returning key`,
     [batch.key, batch.requestHash, batch.kind],
   );
   if (inserted.length === 0) {
-    const [prior] = await exec<{ request_hash: string; kind: string }[]>(em, `select request_hash, kind from movement_batch where key = ?`, [batch.key]);
+    const [prior] = await sql<{ request_hash: string; kind: string }[]>(em, `select request_hash, kind from movement_batch where key = ?`, [batch.key]);
     if (prior.request_hash !== batch.requestHash || prior.kind !== batch.kind) {
       throw new DomainException(ErrorCode.IdempotencyConflict, `Idempotency key ${batch.key} was already used for a different request`);
     }
-    const rows = await exec(em, `select ${MOVEMENT_COLUMNS} from stock_movement where batch_key = ? order by id`, [batch.key]);
+    const rows = await sql(em, `select ${MOVEMENT_COLUMNS} from stock_movement where batch_key = ? order by id`, [batch.key]);
     return { applied: false, movements: rows.map(mapMovementRow) };
   }
 
   // A stocktake snapshot takes this lock exclusively: every movement is either in a snapshot or after it.
   for (const storeId of [...new Set(lines.map((l) => l.storeId))].sort()) {
-    await exec(em, `select pg_advisory_xact_lock_shared(hashtext(?))`, [`ledger:${storeId}`]);
+    await sql(em, `select pg_advisory_xact_lock_shared(hashtext(?))`, [`ledger:${storeId}`]);
   }
   const productIds = [...new Set(lines.map((l) => l.productId))];
-  const missing = await exec<{ id: string }[]>(
+  const missing = await sql<{ id: string }[]>(
     em,
     `select x.id from unnest(?::uuid[]) as x(id) where not exists (select 1 from product p where p.id = x.id)`,
     [`{${productIds.join(',')}}`],
@@ -77,7 +75,7 @@ export async function postMovements(
     throw new DomainException(ErrorCode.UnknownProduct, `Unknown product ${missing[0].id}`, { productIds: missing.map((m) => m.id) });
   }
   const storeIds = [...new Set(lines.map((l) => l.storeId))];
-  const missingStores = await exec<{ id: string }[]>(
+  const missingStores = await sql<{ id: string }[]>(
     em,
     `select x.id from unnest(?::uuid[]) as x(id) where not exists (select 1 from store s where s.id = x.id)`,
     [`{${storeIds.join(',')}}`],
@@ -98,7 +96,7 @@ export async function postMovements(
     actor: l.actor ?? null,
     ord: i,
   }));
-  const rows = await exec(
+  const rows = await sql(
     em,
     `insert into stock_movement (store_id, product_id, kind, quantity, reason, source, idempotency_key, batch_key, occurred_at, recorded_at, actor)
      select store_id, product_id, kind, quantity, reason, source, idempotency_key, batch_key, occurred_at, ?::timestamptz, actor
@@ -122,7 +120,7 @@ export async function applyToBalances(em: EntityManager, lines: Array<{ storeId:
     deltas.set(k, d);
   }
   const sorted = [...deltas.values()].sort((a, b) => (a.store_id + a.product_id < b.store_id + b.product_id ? -1 : 1));
-  await exec(
+  await sql(
     em,
     `insert into stock_balance (store_id, product_id, on_hand, updated_at)
      select store_id, product_id, delta, now() from jsonb_to_recordset(?::jsonb) as x(store_id uuid, product_id uuid, delta int)
@@ -134,7 +132,7 @@ export async function applyToBalances(em: EntityManager, lines: Array<{ storeId:
 
 /** Blocks movements of a store until the caller's transaction ends; returns the last movement id now visible. */
 export async function lockStoreLedger(em: EntityManager, storeId: string): Promise<string> {
-  await exec(em, `select pg_advisory_xact_lock(hashtext(?))`, [`ledger:${storeId}`]);
-  const [row] = await exec<{ id: string | null }[]>(em, `select max(id)::text as id from stock_movement`);
+  await sql(em, `select pg_advisory_xact_lock(hashtext(?))`, [`ledger:${storeId}`]);
+  const [row] = await sql<{ id: string | null }[]>(em, `select max(id)::text as id from stock_movement`);
   return row.id ?? '0';
 }

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { decodeSgtin96, ErrorCode, parseScan, type CountEntry } from '@stockfleet/shared';
 import { DomainException } from '../common/domain-exception.js';
 import type { TerminalIdentity } from '../fleet/fleet.types.js';
-import { q, StocktakeRepository } from './stocktake.repository.js';
+import { sql } from '../common/sql.js';
+import { StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
 
 type Result = { id: string; status: 'accepted' | 'duplicate' | 'rejected'; code?: string; reason?: string };
@@ -26,7 +27,7 @@ export class CountService {
     const reject = (id: string, code: string, reason: string) => results.set(id, { id, status: 'rejected', code, reason });
     await this.em.fork().transactional(async (tem) => {
       // A shared lock on the count row: counting cannot close under a batch being written.
-      const [store] = await q<any[]>(tem,
+      const [store] = await sql<any[]>(tem,
         `select ss.status, s.practice_terminal_ids, s.scope from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
           where ss.stocktake_id = ? and ss.store_id = ? for share of ss`, [stocktakeId, till.storeId]);
       const drill: string[] = store?.practice_terminal_ids ?? [];
@@ -53,13 +54,13 @@ export class CountService {
       }
       const lookups = [...new Set([...gtins.values()].flatMap((c) => variants(c)))];
       const codes = lookups.length
-        ? await q<any[]>(tem, `select code, product_id, multiplier from barcode where code = any(?::text[])`, [`{${lookups.join(',')}}`])
+        ? await sql<any[]>(tem, `select code, product_id, multiplier from barcode where code = any(?::text[])`, [`{${lookups.join(',')}}`])
         : [];
       const byCode = new Map(codes.map((c) => [c.code, c]));
       // Sequential: a transaction is one connection, and pg runs one query at a time on it.
-      const zonesRows = await q<any[]>(tem, `select id from zone where store_id = ?`, [till.storeId]);
+      const zonesRows = await sql<any[]>(tem, `select id from zone where store_id = ?`, [till.storeId]);
       const inScope = await this.repo.productsInScope(tem, store.scope, [...new Set([...entries.map((e) => e.productId!).filter(Boolean), ...codes.map((c) => c.product_id as string)])]);
-      const taskRows = await q<any[]>(tem, `select id, product_id, zone_id, round, status from recount_task where stocktake_id = ? and store_id = ?`, [stocktakeId, till.storeId]);
+      const taskRows = await sql<any[]>(tem, `select id, product_id, zone_id, round, status from recount_task where stocktake_id = ? and store_id = ?`, [stocktakeId, till.storeId]);
       const zones = new Set(zonesRows.map((z) => z.id));
       const tasks = new Map(taskRows.map((t) => [t.id, t]));
 
@@ -90,7 +91,7 @@ export class CountService {
           epc: e.epc?.toUpperCase() ?? null, round, recount_zone_id: recountZoneId, recount_task_id: e.recountTaskId, seq: e.seq, counted_at: new Date(e.at).toISOString() });
       }
       if (rows.length) {
-        const inserted = await q<any[]>(tem,
+        const inserted = await sql<any[]>(tem,
           `insert into count_entry (id, stocktake_id, store_id, terminal_id, staff_id, zone_id, product_id, quantity, epc, round, recount_zone_id, recount_task_id, seq, counted_at, received_at)
            select id, ?, ?, terminal_id, staff_id, zone_id, product_id, quantity, epc, round, recount_zone_id, recount_task_id, seq, counted_at, now()
              from jsonb_to_recordset(?::jsonb) as x(id uuid, terminal_id uuid, staff_id uuid, zone_id uuid, product_id uuid, quantity int, epc text,
@@ -100,7 +101,7 @@ export class CountService {
         const ok = new Set(inserted.map((r) => r.id));
         for (const r of rows) results.set(r.id, { id: r.id, status: ok.has(r.id) ? 'accepted' : 'duplicate' });
       }
-      if (doneTasks.size) await q(tem, `update recount_task set status = 'done' where id = any(?::uuid[]) and status = 'open'`, [`{${[...doneTasks].join(',')}}`]);
+      if (doneTasks.size) await sql(tem, `update recount_task set status = 'done' where id = any(?::uuid[]) and status = 'open'`, [`{${[...doneTasks].join(',')}}`]);
     });
     this.live.changed(stocktakeId, till.storeId);
     return { results: entries.map((e) => results.get(e.id)!) };

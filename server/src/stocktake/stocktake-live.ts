@@ -2,7 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { StocktakeTasks } from '@stockfleet/shared';
 import { FleetEvents } from '../fleet/fleet.events.js';
-import { q, StocktakeRepository } from './stocktake.repository.js';
+import { sql } from '../common/sql.js';
+import { StocktakeRepository } from './stocktake.repository.js';
 
 /** Live pushes: recount tasks and progress to a store's tills, progress to admins at most twice a second per store. */
 @Injectable()
@@ -20,10 +21,10 @@ export class StocktakeLive implements OnModuleDestroy {
     const em = this.em.fork();
     const active = await this.repo.activeForStore(em, storeId);
     if (!active) return null;
-    const recounts = await q<any[]>(em,
+    const recounts = await sql<any[]>(em,
       `select t.id, t.product_id, p.sku, p.name, t.zone_id, t.round from recount_task t join product p on p.id = t.product_id
         where t.stocktake_id = ? and t.store_id = ? and t.status = 'open' order by p.sku`, [active.stocktake_id, storeId]);
-    const [progress] = await q<any[]>(em,
+    const [progress] = await sql<any[]>(em,
       `select (select count(distinct product_id) from count_entry where stocktake_id = ? and store_id = ?)::int as counted,
               (select count(*) from count_entry where stocktake_id = ? and store_id = ?)::int as entries,
               coalesce((select scope_products from stocktake_store where stocktake_id = ? and store_id = ?), 0) as scope`,
@@ -52,7 +53,7 @@ export class StocktakeLive implements OnModuleDestroy {
     const em = this.em.fork();
     for (const [storeId, stocktakeId] of items) {
       try {
-        const [r] = await q<any[]>(em,
+        const [r] = await sql<any[]>(em,
           `select ss.status, coalesce(ss.scope_products, 0) as scope, ss.snapshot_movement_id, s.scope as st_scope, s.thresholds,
                   (select count(distinct product_id) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id)::int as counted,
                   (select count(*) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id and received_at > now() - interval '1 minute')::int as per_minute,

@@ -3,8 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { StocktakeScope, VarianceLineDto } from '@stockfleet/shared';
 import { variance } from '@stockfleet/shared';
 
-export const q = <T = any[]>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T> =>
-  em.getConnection().execute(sql, params, 'all', em.getTransactionContext()) as Promise<T>;
+import { sql } from '../common/sql.js';
 
 const arr = (ids: string[]) => `{${ids.join(',')}}`;
 
@@ -25,13 +24,13 @@ export function scopeProductFilter(scope: StocktakeScope): { sql: string; params
 @Injectable()
 export class StocktakeRepository {
   async storesInScope(em: EntityManager, scope: StocktakeScope): Promise<Array<{ id: string }>> {
-    if (scope.kind === 'chain') return q(em, `select id from store order by code`);
-    if (scope.kind === 'regions') return q(em, `select id from store where region_id = any(?::uuid[]) order by code`, [arr(scope.regionIds)]);
-    return q(em, `select id from store where id = any(?::uuid[]) order by code`, [arr(scope.storeIds)]);
+    if (scope.kind === 'chain') return sql(em, `select id from store order by code`);
+    if (scope.kind === 'regions') return sql(em, `select id from store where region_id = any(?::uuid[]) order by code`, [arr(scope.regionIds)]);
+    return sql(em, `select id from store where id = any(?::uuid[]) order by code`, [arr(scope.storeIds)]);
   }
 
   async lockStore(em: EntityManager, stocktakeId: string, storeId: string) {
-    const [row] = await q(
+    const [row] = await sql(
       em,
       `select ss.*, s.scope, s.name, s.blind, s.practice, s.practice_terminal_ids, s.thresholds, s.grace_seconds, s.created_by_name, s.status as stocktake_status
          from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
@@ -44,7 +43,7 @@ export class StocktakeRepository {
   /** The tills a count steers: every active till of the store, or only the drill tills of a practice count. */
   async activeTills(em: EntityManager, storeId: string, practiceTerminalIds: string[] = []) {
     const only = practiceTerminalIds.length ? 'and id = any(?::uuid[])' : '';
-    return q<any[]>(
+    return sql<any[]>(
       em,
       `select id, name, desired_epoch, reported_mode, reported_epoch, (online and last_seen_at > now() - interval '45 seconds') as online
          from terminal where store_id = ? and token_hash is not null and revoked_at is null ${only} order by name`,
@@ -54,7 +53,7 @@ export class StocktakeRepository {
 
   /** The active (not final) stocktake of a store, if any. */
   async activeForStore(em: EntityManager, storeId: string) {
-    const [row] = await q(
+    const [row] = await sql(
       em,
       `select ss.stocktake_id, ss.status, s.name, s.practice, s.blind from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
         where ss.store_id = ? and ss.status in ('freezing', 'counting', 'review') order by s.created_at desc limit 1`,
@@ -70,7 +69,7 @@ export class StocktakeRepository {
    */
   async scopeProductCount(em: EntityManager, scope: StocktakeScope): Promise<number> {
     const f = scopeProductFilter(scope);
-    const [row] = await q<any[]>(em, `select count(*)::int as n from product p where ${f.sql}`, f.params);
+    const [row] = await sql<any[]>(em, `select count(*)::int as n from product p where ${f.sql}`, f.params);
     return row.n;
   }
 
@@ -78,7 +77,7 @@ export class StocktakeRepository {
   async productsInScope(em: EntityManager, scope: StocktakeScope, productIds: string[]): Promise<Set<string>> {
     if (!productIds.length) return new Set();
     const f = scopeProductFilter(scope);
-    const rows = await q<any[]>(em, `select p.id from product p where p.id = any(?::uuid[]) and ${f.sql}`, [arr(productIds), ...f.params]);
+    const rows = await sql<any[]>(em, `select p.id from product p where p.id = any(?::uuid[]) and ${f.sql}`, [arr(productIds), ...f.params]);
     return new Set(rows.map((r) => r.id));
   }
 
@@ -89,7 +88,7 @@ export class StocktakeRepository {
   async variance(em: EntityManager, st: { id: string; scope: StocktakeScope; thresholds: any }, storeId: string, snapshotMovementId: string): Promise<VarianceLineDto[]> {
     const zonesOnly = st.scope.filter.kind === 'zones';
     const f = scopeProductFilter(st.scope);
-    const rows = await q<any[]>(
+    const rows = await sql<any[]>(
       em,
       `with e as (select * from count_entry where stocktake_id = ? and store_id = ?),
             sw as (select product_id, max(round) r from e where round > 0 and recount_zone_id is null group by product_id),

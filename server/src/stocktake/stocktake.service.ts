@@ -6,6 +6,7 @@ import {
   ErrorCode,
   nextStoreStatus,
   tillModeFor,
+  type BarrierTill,
   type CreateStocktakeInput,
   type StocktakeDto,
   type StoreCountEvent,
@@ -24,11 +25,19 @@ import { FleetEvents } from '../fleet/fleet.events.js';
 import { FleetNotifier } from '../fleet/fleet-notifier.js';
 import { FleetRepository } from '../fleet/fleet.repository.js';
 import { lockStoreLedger, postMovements } from '../inventory/ledger.repository.js';
-import { q, StocktakeRepository } from './stocktake.repository.js';
+import { sql } from '../common/sql.js';
+import { StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
 
 type Tx = EntityManager;
 const iso = (v: string | Date | null | undefined) => (v ? new Date(v).toISOString() : null);
+/** A terminal row (bigint epochs arrive as strings) as the shared barrier rule sees it. */
+const toBarrierTill = (t: any): BarrierTill => ({
+  id: t.id,
+  desiredEpoch: Number(t.desired_epoch),
+  reportedMode: t.reported_mode,
+  reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch),
+});
 
 /**
  * The synchronised stocktake. Every transition runs in one transaction holding the row lock of the
@@ -78,14 +87,14 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       if (input.scope.kind === 'stores' && stores.length !== new Set(input.scope.storeIds).size) throw new DomainException(ErrorCode.UnknownStore, 'One of the stores does not exist');
       const drill = input.practice ? [...new Set(input.practiceTerminalIds)] : [];
       if (drill.length) {
-        const ok = await q<any[]>(tem, `select id from terminal where id = any(?::uuid[]) and store_id = any(?::uuid[]) and revoked_at is null`,
+        const ok = await sql<any[]>(tem, `select id from terminal where id = any(?::uuid[]) and store_id = any(?::uuid[]) and revoked_at is null`,
           [`{${drill.join(',')}}`, `{${stores.map((s) => s.id).join(',')}}`]);
         if (ok.length !== drill.length) throw new DomainException(ErrorCode.OutOfScope, 'Practice tills must be active tills of the stores in scope');
       }
-      await q(tem, `insert into stocktake (id, name, status, scope, blind, practice, practice_terminal_ids, thresholds, grace_seconds, created_by, created_by_name)
+      await sql(tem, `insert into stocktake (id, name, status, scope, blind, practice, practice_terminal_ids, thresholds, grace_seconds, created_by, created_by_name)
                     values (?, ?, 'draft', ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)`,
         [id, input.name, JSON.stringify(input.scope), input.blind, input.practice, JSON.stringify(drill), JSON.stringify(input.thresholds), input.graceSeconds, actor.id, actor.name]);
-      await q(tem, `insert into stocktake_store (stocktake_id, store_id, status, forced) select ?, x, 'pending', '[]' from unnest(?::uuid[]) as x`,
+      await sql(tem, `insert into stocktake_store (stocktake_id, store_id, status, forced) select ?, x, 'pending', '[]' from unnest(?::uuid[]) as x`,
         [id, `{${stores.map((s) => s.id).join(',')}}`]);
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.created', subject: id, details: { name: input.name, stores: stores.length, scope: input.scope } });
     });
@@ -97,16 +106,16 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     const desired: TillDesired[] = [];
     let storeIds: string[] = [];
     await this.em.fork().transactional(async (tem) => {
-      const [st] = await q(tem, `select * from stocktake where id = ? for update`, [id]);
+      const [st] = await sql(tem, `select * from stocktake where id = ? for update`, [id]);
       if (!st) throw notFound('Stocktake', id);
       this.assertActsOnStocktake(actor, st);
       if (st.status !== 'draft') throw new DomainException(ErrorCode.IllegalTransition, `The stocktake is ${st.status}; only a draft can start`);
-      const stores = await q<any[]>(tem, `select store_id from stocktake_store where stocktake_id = ? order by store_id for update`, [id]);
-      const busy = await q<any[]>(tem, `select store_id from stocktake_store where store_id = any(?::uuid[]) and stocktake_id <> ? and status in ('freezing','counting','review')`,
+      const stores = await sql<any[]>(tem, `select store_id from stocktake_store where stocktake_id = ? order by store_id for update`, [id]);
+      const busy = await sql<any[]>(tem, `select store_id from stocktake_store where store_id = any(?::uuid[]) and stocktake_id <> ? and status in ('freezing','counting','review')`,
         [`{${stores.map((s) => s.store_id).join(',')}}`, id]);
       if (busy.length) throw new DomainException(ErrorCode.Conflict, 'A store in scope is already in another stocktake', { storeIds: busy.map((b) => b.store_id) });
-      await q(tem, `update stocktake set status = 'running', started_at = now() where id = ?`, [id]);
-      await q(tem, `update stocktake_store set status = 'freezing', freeze_at = now() where stocktake_id = ?`, [id]);
+      await sql(tem, `update stocktake set status = 'running', started_at = now() where id = ?`, [id]);
+      await sql(tem, `update stocktake_store set status = 'freezing', freeze_at = now() where stocktake_id = ?`, [id]);
       storeIds = stores.map((s) => s.store_id);
       for (const storeId of storeIds) desired.push(...(await this.steerTills(tem, st, storeId, 'freezing', actor.name)));
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.started', subject: id, details: { stores: storeIds.length, tills: desired.length } });
@@ -130,7 +139,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       const unknown = input.terminalIds.filter((t) => !tills.some((x: any) => x.id === t));
       if (unknown.length) throw new DomainException(ErrorCode.NotFound, 'These tills are not active in this store', { terminalIds: unknown });
       const forced = [...row.forced, ...input.terminalIds.filter((t) => !row.forced.some((f: any) => f.id === t)).map((t) => ({ id: t, reason: input.reason, by: actor.name }))];
-      await q(tem, `update stocktake_store set forced = ?::jsonb where stocktake_id = ? and store_id = ?`, [JSON.stringify(forced), id, storeId]);
+      await sql(tem, `update stocktake_store set forced = ?::jsonb where stocktake_id = ? and store_id = ?`, [JSON.stringify(forced), id, storeId]);
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.barrier_forced', storeId, subject: id, details: input });
     });
     await this.tryBarrier(id, storeId);
@@ -153,7 +162,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     try {
       do {
         state.rerun = false;
-        const rows = await q<any[]>(this.em.fork(), `select stocktake_id from stocktake_store where store_id = ? and status = 'freezing'`, [storeId]);
+        const rows = await sql<any[]>(this.em.fork(), `select stocktake_id from stocktake_store where store_id = ? and status = 'freezing'`, [storeId]);
         for (const r of rows) await this.tryBarrier(r.stocktake_id, storeId).catch((e) => this.log.warn(`barrier ${storeId}: ${e.message}`));
       } while (state.rerun);
     } finally {
@@ -169,14 +178,14 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       if (!row || row.status !== 'freezing') return false;
       const tills = await this.repo.activeTills(tem, storeId, row.practice_terminal_ids ?? []);
       const check = barrierComplete(
-        tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })),
+        tills.map(toBarrierTill),
         new Set(row.forced.map((f: any) => f.id)),
       );
       if (!check.complete) return false;
       const movementId = await lockStoreLedger(tem, storeId);
       const products = await this.repo.scopeProductCount(tem, row.scope);
       this.transition(row.status, { type: 'barrier_complete' });
-      await q(tem, `update stocktake_store set status = 'counting', snapshot_at = now(), snapshot_movement_id = ?, scope_products = ? where stocktake_id = ? and store_id = ?`,
+      await sql(tem, `update stocktake_store set status = 'counting', snapshot_at = now(), snapshot_movement_id = ?, scope_products = ? where stocktake_id = ? and store_id = ?`,
         [movementId, products, id, storeId]);
       desired.push(...(await this.steerTills(tem, row, storeId, 'counting', row.created_by_name ?? null)));
       await this.audit.record(tem, { actorType: 'system', action: 'stocktake.barrier_complete', storeId, subject: id, details: { products, snapshotMovementId: movementId, forced: row.forced } });
@@ -195,11 +204,11 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   }
 
   async cancel(id: string, actor: UserActor): Promise<StocktakeDto> {
-    const stores = await q<any[]>(this.em.fork(), `select store_id, status from stocktake_store where stocktake_id = ?`, [id]);
+    const stores = await sql<any[]>(this.em.fork(), `select store_id, status from stocktake_store where stocktake_id = ?`, [id]);
     if (!stores.length) throw notFound('Stocktake', id);
     for (const s of stores) if (s.status !== 'approved' && s.status !== 'cancelled') await this.cancelStore(id, s.store_id, actor);
     await this.em.fork().transactional(async (tem) => {
-      await q(tem, `update stocktake set status = 'cancelled', finished_at = coalesce(finished_at, now()) where id = ? and status in ('draft', 'running')`, [id]);
+      await sql(tem, `update stocktake set status = 'cancelled', finished_at = coalesce(finished_at, now()) where id = ? and status in ('draft', 'running')`, [id]);
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.cancelled', subject: id });
     });
     return this.get(id, actor);
@@ -221,12 +230,12 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       const missing = lines.filter((l) => !inScope.has(l.productId));
       if (missing.length) throw new DomainException(ErrorCode.OutOfScope, 'Some products are not in this count', { productIds: missing.map((m) => m.productId) });
       for (const l of lines) {
-        await q(tem, `insert into recount_task (id, stocktake_id, store_id, product_id, zone_id, round, status, requested_by)
+        await sql(tem, `insert into recount_task (id, stocktake_id, store_id, product_id, zone_id, round, status, requested_by)
                       select ?, ?, ?, ?, ?, coalesce((select max(round) from recount_task where stocktake_id = ? and store_id = ? and product_id = ?), 0) + 1, 'open', ?`,
           [randomUUID(), id, storeId, l.productId, l.zoneId, id, storeId, l.productId, actor.name]);
         created++;
       }
-      await q(tem, `update stocktake_store set status = ? where stocktake_id = ? and store_id = ?`, [to, id, storeId]);
+      await sql(tem, `update stocktake_store set status = ? where stocktake_id = ? and store_id = ?`, [to, id, storeId]);
       desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.recount_requested', storeId, subject: id, details: { lines } });
     });
@@ -238,7 +247,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     await this.em.fork().transactional(async (tem) => {
       const row = await this.lockedStore(tem, id, storeId);
       if (row.status !== 'review' && row.status !== 'counting') throw new DomainException(ErrorCode.IllegalTransition, `Reasons are given during review, not when ${row.status}`);
-      await q(tem, `insert into variance_reason (stocktake_id, store_id, product_id, reason, set_by, set_at)
+      await sql(tem, `insert into variance_reason (stocktake_id, store_id, product_id, reason, set_by, set_at)
                     select ?, ?, product_id, reason, ?, now() from jsonb_to_recordset(?::jsonb) as x(product_id uuid, reason text)
                     on conflict (stocktake_id, store_id, product_id) do update set reason = excluded.reason, set_by = excluded.set_by, set_at = now()`,
         [id, storeId, actor.name, JSON.stringify(lines.map((l) => ({ product_id: l.productId, reason: l.reason })))]);
@@ -256,7 +265,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     const result = await this.em.fork().transactional(async (tem) => {
       const row = await this.lockedStore(tem, id, storeId);
       const to = this.transition(row.status, { type: 'approve' });
-      const [open] = await q<any[]>(tem, `select count(*)::int as n from recount_task where stocktake_id = ? and store_id = ? and status = 'open'`, [id, storeId]);
+      const [open] = await sql<any[]>(tem, `select count(*)::int as n from recount_task where stocktake_id = ? and store_id = ? and status = 'open'`, [id, storeId]);
       if (open.n > 0) throw new DomainException(ErrorCode.Conflict, `${open.n} recount(s) are still open`);
       await lockStoreLedger(tem, storeId);
       const lines = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id);
@@ -269,7 +278,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
           post.map((l) => ({ storeId, productId: l.productId, kind: 'stocktake' as const, quantity: l.variance, reason: l.reason ?? (l.uncounted ? 'uncounted' : 'stocktake'), source: `stocktake:${id}`, actor: actor.email })));
         movements = res.movements.length;
       }
-      await q(tem, `update stocktake_store set status = ?, approved_at = now(), approved_by = ? where stocktake_id = ? and store_id = ?`, [to, actor.name, id, storeId]);
+      await sql(tem, `update stocktake_store set status = ?, approved_at = now(), approved_by = ? where stocktake_id = ? and store_id = ?`, [to, actor.name, id, storeId]);
       desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
       const totals = { lines: post.length, movements, varianceValueCents: post.reduce((s, l) => s + l.varianceValueCents, 0), practice: row.practice };
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.approved', storeId, subject: id, details: totals });
@@ -283,7 +292,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
 
   async list(actor: UserActor): Promise<StocktakeDto[]> {
     const scope = readableStoreIds(actor);
-    const rows = await q<any[]>(this.em.fork(),
+    const rows = await sql<any[]>(this.em.fork(),
       `select id from stocktake s ${scope ? 'where exists (select 1 from stocktake_store ss where ss.stocktake_id = s.id and ss.store_id = any(?::uuid[]))' : ''} order by created_at desc limit 200`,
       scope ? [`{${scope.join(',')}}`] : []);
     return Promise.all(rows.map((r) => this.get(r.id, actor)));
@@ -291,17 +300,17 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
 
   async get(id: string, actor: UserActor): Promise<StocktakeDto> {
     const em = this.em.fork();
-    const [st] = await q<any[]>(em, `select * from stocktake where id = ?`, [id]);
+    const [st] = await sql<any[]>(em, `select * from stocktake where id = ?`, [id]);
     if (!st) throw notFound('Stocktake', id);
     const scope = readableStoreIds(actor);
-    const stores = await q<any[]>(em, `select ss.*, s.code, s.name from stocktake_store ss join store s on s.id = ss.store_id where ss.stocktake_id = ? order by s.code`, [id]);
+    const stores = await sql<any[]>(em, `select ss.*, s.code, s.name from stocktake_store ss join store s on s.id = ss.store_id where ss.stocktake_id = ? order by s.code`, [id]);
     const visible = stores.filter((s) => !scope || scope.includes(s.store_id));
     if (!visible.length) throw notFound('Stocktake', id);
     const out = [];
     for (const s of visible) {
       const tills = await this.repo.activeTills(em, s.store_id, st.practice_terminal_ids ?? []);
       const forced = new Set<string>(s.forced.map((f: any) => f.id as string));
-      const check = barrierComplete(tills.map((t: any) => ({ id: t.id, desiredEpoch: Number(t.desired_epoch), reportedMode: t.reported_mode, reportedEpoch: t.reported_epoch === null ? null : Number(t.reported_epoch) })), forced);
+      const check = barrierComplete(tills.map(toBarrierTill), forced);
       out.push({
         storeId: s.store_id, storeCode: s.code, storeName: s.name, status: s.status,
         freezeAt: iso(s.freeze_at), snapshotAt: iso(s.snapshot_at),
@@ -323,7 +332,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   async varianceReport(id: string, storeId: string, actor: UserActor): Promise<VarianceReportDto> {
     assertReadStore(actor, storeId);
     const em = this.em.fork();
-    const [r] = await q<any[]>(em, `select ss.*, s.scope, s.thresholds, s.practice from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
+    const [r] = await sql<any[]>(em, `select ss.*, s.scope, s.thresholds, s.practice from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
     if (!r) throw notFound('Stocktake store', storeId);
     if (!r.snapshot_movement_id) throw new DomainException(ErrorCode.IllegalTransition, `The store is ${r.status}: there is no snapshot yet`);
     const lines = await this.repo.variance(em, this.st(r), storeId, r.snapshot_movement_id);
@@ -361,7 +370,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     await this.em.fork().transactional(async (tem) => {
       const row = await this.lockedStore(tem, id, storeId);
       const to = this.transition(row.status, event);
-      await q(tem, `update stocktake_store set status = ? where stocktake_id = ? and store_id = ?`, [to, id, storeId]);
+      await sql(tem, `update stocktake_store set status = ? where stocktake_id = ? and store_id = ?`, [to, id, storeId]);
       if (tillModeFor(to) !== tillModeFor(row.status)) desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
       await this.audit.record(tem, { ...fromUser(actor), action, storeId, subject: id, details: { from: row.status, to } });
     });
@@ -386,14 +395,14 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     await this.live.pushTasks(storeId).catch(() => {});
     this.live.changed(id, storeId);
     // Only a store reaching a final state can finish the chain stocktake: skip the chain row lock otherwise.
-    const [store] = await q<any[]>(this.em.fork(), `select status from stocktake_store where stocktake_id = ? and store_id = ?`, [id, storeId]);
+    const [store] = await sql<any[]>(this.em.fork(), `select status from stocktake_store where stocktake_id = ? and store_id = ?`, [id, storeId]);
     if (store && store.status !== 'approved' && store.status !== 'cancelled') return;
     await this.em.fork().transactional(async (tem) => {
-      const [st] = await q<any[]>(tem, `select status from stocktake where id = ? for update`, [id]);
-      const stores = await q<any[]>(tem, `select status from stocktake_store where stocktake_id = ?`, [id]);
+      const [st] = await sql<any[]>(tem, `select status from stocktake where id = ? for update`, [id]);
+      const stores = await sql<any[]>(tem, `select status from stocktake_store where stocktake_id = ?`, [id]);
       const next = chainStatus(st.status, stores.map((s) => s.status));
       if (next !== st.status) {
-        await q(tem, `update stocktake set status = ?, finished_at = now() where id = ?`, [next, id]);
+        await sql(tem, `update stocktake set status = ?, finished_at = now() where id = ?`, [next, id]);
         await this.audit.record(tem, { actorType: 'system', action: `stocktake.${next}`, subject: id });
       }
     });

@@ -8,6 +8,7 @@ import { createProduct, createStore } from '../utils/factories';
 import type { HttpClient } from '../utils/http';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
+import { until } from '../utils/until';
 import { apiSession, Browser, shot, textMatches } from './admin-helpers';
 
 /**
@@ -17,16 +18,6 @@ import { apiSession, Browser, shot, textMatches } from './admin-helpers';
  */
 const BUILD = join(__dirname, '..', '..', '..', 'admin', 'build', 'index.html');
 const LONG = 20_000;
-
-async function until<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = LONG): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Admin stocktake pages against the real hub', () => {
   let t: TestApp;
@@ -107,7 +98,7 @@ describe('Admin stocktake pages against the real hub', () => {
     // The SimTills obey the freeze by themselves; the barrier completes and the store goes to counting.
     await page.locator(`[data-testid="room-store-${store.id}"][data-status="counting"]`).waitFor({ timeout: LONG });
     await textMatches(card.getByTestId('room-store-tills'), /^2 of 2$/, LONG);
-    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting'), 'tills counting');
+    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting'), 'tills counting', LONG);
     const st = (await admin.get(`/api/stocktakes/${id}`)).body;
     expect(st).toMatchObject({ name: 'Aisle check', blind: true, status: 'running', thresholds: { quantity: 3 }, scope: { kind: 'stores', filter: { kind: 'categories', categories: [category] } } });
 
@@ -143,7 +134,7 @@ describe('Admin stocktake pages against the real hub', () => {
     await page.getByTestId('review-recount-over').click();
     await page.locator('[data-testid="review-status"][data-status="counting"]').waitFor({ timeout: LONG });
     await page.locator(`[data-testid="review-row-${p1.id}"][data-recount="true"]`).waitFor();
-    const tasks = await until(() => sims[1].tasks, (tk) => !!tk && tk.recounts.length === 1, 'recount task on the till');
+    const tasks = await until(() => sims[1].tasks, (tk) => !!tk && tk.recounts.length === 1, 'recount task on the till', LONG);
     expect(tasks!.recounts[0].productId).toBe(p1.id);
     await sims[1].count(id, [{ zoneId: z1, productId: p1.id, quantity: 9, recountTaskId: tasks!.recounts[0].id }]);
     // The recount arrives live: the line is no longer open and shows the new count.
@@ -153,7 +144,7 @@ describe('Admin stocktake pages against the real hub', () => {
     await page.getByTestId('review-close').click();
     await page.locator('[data-testid="review-status"][data-status="review"]').waitFor({ timeout: LONG });
     await page.getByTestId(`review-reason-${p1.id}`).selectOption('theft');
-    await until(async () => (await admin.get(`/api/stocktakes/${id}/stores/${store.id}/variance`)).body.lines.find((l: any) => l.productId === p1.id).reason, (r) => r === 'theft', 'reason saved');
+    await until(async () => (await admin.get(`/api/stocktakes/${id}/stores/${store.id}/variance`)).body.lines.find((l: any) => l.productId === p1.id).reason, (r) => r === 'theft', 'reason saved', LONG);
 
     // --- Approve --------------------------------------------------------------------------------
     await page.getByTestId('review-approve').click();
@@ -171,7 +162,7 @@ describe('Admin stocktake pages against the real hub', () => {
     const balances = (await admin.get(`/api/stock/balances?storeId=${store.id}&limit=100`)).body.items;
     expect(balances.find((x: any) => x.productId === p1.id).onHand).toBe(9);
     expect(balances.find((x: any) => x.productId === p2.id).onHand).toBe(8);
-    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'selling'), 'tills selling again');
+    await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'selling'), 'tills selling again', LONG);
 
     await page.goto(`${t.url}/stocktakes/${id}`);
     await page.locator(`[data-testid="room-store-${store.id}"][data-status="approved"]`).waitFor({ timeout: LONG });
@@ -191,7 +182,7 @@ describe('Admin stocktake pages against the real hub', () => {
     const id = created.body.id;
     const started = await admin.post(`/api/stocktakes/${id}/start`);
     expect(started.status).toBe(200);
-    await until(async () => (await admin.get(`/api/stocktakes/${id}`)).body.stores?.[0]?.status, (s) => s === 'counting', 'counting');
+    await until(async () => (await admin.get(`/api/stocktakes/${id}`)).body.stores?.[0]?.status, (s) => s === 'counting', 'counting', LONG);
     await sim.count(id, [{ zoneId: store.zones[0].id, productId: p.id, quantity: 2 }]);
     await admin.post(`/api/stocktakes/${id}/stores/${store.id}/close`);
 
