@@ -10,3 +10,6 @@ export * from './barcode/index.js';
 export * from './api/stocktake.js';
 export * from './domain/stocktake-machine.js';
 export * from './domain/variance.js';
+export * from './api/reports.js';
+export * from './api/plans.js';
+export * from './api/alerts.js';

@@ -36,6 +36,8 @@ export class StocktakeStore {
    */
   @Property({ type: new BigIntType('string'), nullable: true }) snapshotMovementId: string | null = null;
   @Property({ type: 'jsonb', defaultRaw: `'[]'` }) forced: Opt<Array<{ id: string; reason: string; by: string }>> = [];
+  /** The last ledger movement the approved result accounts for (late sales after it belong to the next count). */
+  @Property({ type: new BigIntType('string'), nullable: true }) closedMovementId: string | null = null;
   @Property({ type: 'timestamptz', nullable: true }) approvedAt: Date | null = null;
   @Property({ length: 200, nullable: true }) approvedBy: string | null = null;
   @Property({ type: 'integer', nullable: true }) scopeProducts: number | null = null;
@@ -87,4 +89,35 @@ export class VarianceReason {
   @Property({ length: 40 }) reason!: string;
   @Property({ length: 200, nullable: true }) setBy: string | null = null;
   @Property({ type: 'timestamptz', defaultRaw: 'now()' }) setAt!: Opt<Date>;
+}
+
+/**
+ * One product's result in one store, frozen when the store's count is approved: what reports read.
+ * Live variance keeps moving with later sales; this record never does, so a report built twice is the same file.
+ */
+@Entity({ tableName: 'stocktake_line' })
+export class StocktakeLine {
+  @PrimaryKey({ type: 'uuid' }) stocktakeId!: string;
+  @PrimaryKey({ type: 'uuid' }) storeId!: string;
+  @PrimaryKey({ type: 'uuid' }) productId!: string;
+  @Property({ length: 64 }) sku!: string;
+  @Property({ length: 200 }) name!: string;
+  @Property({ length: 100 }) category!: string;
+  @Property({ type: 'integer' }) unitCostCents!: number;
+  /** Book at the snapshot. */
+  @Property({ type: 'integer' }) book!: number;
+  /** Sold before the freeze but recorded after the snapshot (offline tills). */
+  @Property({ type: 'integer' }) lateSales!: number;
+  /** Sold (or returned) during the freeze, recorded after the snapshot. */
+  @Property({ type: 'integer' }) soldDuringFreeze!: number;
+  @Property({ type: 'integer' }) expected!: number;
+  @Property({ type: 'integer' }) counted!: number;
+  @Property({ type: 'boolean' }) uncounted!: boolean;
+  @Property({ type: 'integer' }) variance!: number;
+  @Property({ type: new BigIntType('number') }) varianceValueCents!: number;
+  @Property({ type: 'boolean' }) overThreshold!: boolean;
+  @Property({ type: 'integer' }) recountRounds: Opt<number> = 0;
+  @Property({ length: 40, nullable: true }) reason: string | null = null;
+  /** Whether approval posted this line to the ledger (full counts post uncounted lines; practice never posts). */
+  @Property({ type: 'boolean' }) posted!: boolean;
 }

@@ -15,6 +15,7 @@ import {
 } from './fleet.js';
 import type { AckFn } from './ack.js';
 import { CountSubmitAck, CountSubmitV1, StocktakeProgressV1, StocktakeTasksV1 } from './stocktake.js';
+import { LowStockAlertV1, ReportProgressV1 } from './reports.js';
 
 /**
  * The one socket event map. Names are versioned: a changed payload gets a new name, never a silent change.
@@ -38,6 +39,8 @@ export const hubToTill = {
 export const hubToAdmin = {
   'fleet.changed.v1': { payload: FleetChangedV1, ack: null },
   'stocktake.progress.v1': { payload: StocktakeProgressV1, ack: null },
+  'report.progress.v1': { payload: ReportProgressV1, ack: null },
+  'alert.low_stock.v1': { payload: LowStockAlertV1, ack: null },
 } as const;
 
 type In<S> = S extends z.ZodType ? z.input<S> : never;

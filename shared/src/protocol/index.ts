@@ -2,3 +2,4 @@ export * from './ack.js';
 export * from './fleet.js';
 export * from './events.js';
 export * from './stocktake.js';
+export * from './reports.js';
