@@ -12,6 +12,7 @@ import { AppModule, type Runtime } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { DomainException } from './common/domain-exception.js';
 import { HubSocketAdapter } from './common/socket-adapter.js';
+import { mountBullBoard } from './jobs/bull-board.js';
 import { ErrorCode } from '@stockfleet/shared';
 
 /** Builds the hub application (not yet listening): used by main.ts and by the integration tests. */
@@ -56,6 +57,7 @@ export async function createApp(config: AppConfig, runtime: Runtime): Promise<Ne
   );
   SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(doc), { jsonDocumentUrl: 'api/docs/json' });
 
+  mountBullBoard(app);
   serveApp(app, '/till', join(config.staticDir, 'terminal', 'build'));
   serveApp(app, '/', join(config.staticDir, 'admin', 'build'));
   return app;

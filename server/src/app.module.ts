@@ -5,6 +5,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthController, UsersController } from './auth/auth.controller.js';
@@ -24,6 +25,11 @@ import { OrgController } from './org/org.controller.js';
 import { OrgService } from './org/org.service.js';
 import { FleetModule } from './fleet/fleet.module.js';
 import { StocktakeModule } from './stocktake/stocktake.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { PLANS_QUEUE, REPORTS_QUEUE } from './jobs/jobs.types.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { PlansModule } from './plans/plans.module.js';
+import { ReportsRealtime } from './reports/reports.realtime.js';
 
 export interface Runtime {
   databaseUrl: string;
@@ -40,7 +46,7 @@ class TrackingThrottlerGuard extends ThrottlerGuard {
 
 @Global()
 @Module({})
-class CoreModule implements OnApplicationShutdown {
+export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
   static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
     return {
@@ -79,13 +85,18 @@ export class AppModule {
         }),
         MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 6000 }, { name: 'login', ttl: 60_000, limit: 1_000_000 }] }),
+        JobsModule.forRoot(runtime.redisUrl, config.runWorkers ? [REPORTS_QUEUE, PLANS_QUEUE] : []),
         FleetModule,
         StocktakeModule,
+        ReportsModule,
+        PlansModule,
+        AlertsModule,
       ],
       controllers: [HealthController, AuthController, UsersController, CatalogController, InventoryController, OrgController, AuditController],
       providers: [
         CatalogService,
         CatalogImportService,
+        ReportsRealtime,
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: TrackingThrottlerGuard },

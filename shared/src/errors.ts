@@ -31,6 +31,10 @@ export const ErrorCode = {
   SalesBlocked: 'SALES_BLOCKED',
   IllegalTransition: 'ILLEGAL_TRANSITION',
   NotCounting: 'NOT_COUNTING',
+  /** The thing asked for cannot be built yet (e.g. a report of a count that is not approved). */
+  NotReady: 'NOT_READY',
+  /** A stored file no longer matches its recorded SHA-256: it is not served. */
+  IntegrityFailed: 'INTEGRITY_FAILED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

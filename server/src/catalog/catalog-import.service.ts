@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import { ErrorCode, IMPORT_COLUMNS, type ImportResultDto, type ImportRowError } from '@stockfleet/shared';
 import type { Readable } from 'node:stream';
+import { AlertsNotifier } from '../alerts/alerts.notifier.js';
+import { evaluateProducts, type AlertChange } from '../alerts/alerts.repository.js';
 import { AuditService, fromUser } from '../audit/audit.service.js';
 import type { UserActor } from '../common/actor.js';
 import { DomainException } from '../common/domain-exception.js';
@@ -33,6 +35,7 @@ export class CatalogImportService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsNotifier,
   ) {}
 
   async import(body: Readable, actor: UserActor): Promise<ImportResultDto> {
@@ -121,7 +124,8 @@ export class CatalogImportService {
 
   private async write(products: ProductRow[], codes: CodeRow[], rows: number, actor: UserActor): Promise<ImportResultDto> {
     const em = this.em.fork();
-    return em.transactional(async (tem) => {
+    const alerts: AlertChange[] = [];
+    const result = await em.transactional(async (tem) => {
       const run = <T = any[]>(text: string, params: unknown[] = []) => sql<T>(tem, text, params);
       await run(`create temp table import_code (line int, code text primary key, sku text, kind text, multiplier int) on commit drop`);
       for (let i = 0; i < codes.length; i += CHUNK) {
@@ -143,19 +147,27 @@ export class CatalogImportService {
       }
       let created = 0;
       let updated = 0;
+      const thresholdChanged: string[] = [];
       for (let i = 0; i < products.length; i += CHUNK) {
-        const res = await run<{ inserted: boolean; n: string }[]>(
-          `with up as (
+        // `old` reads the rows as they were before the upsert (one snapshot for the whole statement).
+        const [res] = await run<{ created: number; updated: number; changed: string[] }[]>(
+          `with x as materialized (
+             select * from jsonb_to_recordset(?::jsonb) as x(sku text, name text, category text, cost int, price int, uom text, threshold int)),
+           old as (select p.id, p.low_stock_threshold from product p join x on x.sku = p.sku),
+           up as (
              insert into product (id, sku, name, category, unit_cost_cents, unit_price_cents, uom, low_stock_threshold, created_at, updated_at)
-             select gen_random_uuid(), sku, name, category, cost, price, uom, threshold, now(), now()
-               from jsonb_to_recordset(?::jsonb) as x(sku text, name text, category text, cost int, price int, uom text, threshold int)
+             select gen_random_uuid(), sku, name, category, cost, price, uom, threshold, now(), now() from x
              on conflict (sku) do update set name = excluded.name, category = excluded.category, unit_cost_cents = excluded.unit_cost_cents,
                 unit_price_cents = excluded.unit_price_cents, uom = excluded.uom, low_stock_threshold = excluded.low_stock_threshold, updated_at = now()
-             returning (xmax = 0) as inserted)
-           select inserted, count(*) as n from up group by inserted`,
+             returning id, low_stock_threshold, (xmax = 0) as inserted)
+           select count(*) filter (where up.inserted)::int as created, count(*) filter (where not up.inserted)::int as updated,
+                  coalesce(array_agg(up.id::text) filter (where old.low_stock_threshold <> up.low_stock_threshold), '{}') as changed
+             from up left join old on old.id = up.id`,
           [JSON.stringify(products.slice(i, i + CHUNK))],
         );
-        for (const r of res) r.inserted ? (created += Number(r.n)) : (updated += Number(r.n));
+        created += res.created;
+        updated += res.updated;
+        thresholdChanged.push(...res.changed);
       }
       const [{ n: barcodesCreated }] = await run<{ n: string }[]>(
         `with ins as (
@@ -165,9 +177,13 @@ export class CatalogImportService {
            returning (xmax = 0) as inserted)
          select count(*) filter (where inserted) as n from ins`,
       );
+      // Last, so the balance locks it takes are held only for the moment before commit.
+      for (let i = 0; i < thresholdChanged.length; i += CHUNK) alerts.push(...(await evaluateProducts(tem, thresholdChanged.slice(i, i + CHUNK))));
       const result = { rows, productsCreated: created, productsUpdated: updated, barcodesCreated: Number(barcodesCreated) };
       await this.audit.record(tem, { ...fromUser(actor), action: 'catalog.imported', details: result });
       return result;
     });
+    void this.alerts.notify(alerts);
+    return result;
   }
 }

@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import {
@@ -8,6 +9,8 @@ import {
   type ProductQuery,
   type UpdateProductInput,
 } from '@stockfleet/shared';
+import { AlertsNotifier } from '../alerts/alerts.notifier.js';
+import { evaluateProducts } from '../alerts/alerts.repository.js';
 import { AuditService, fromUser } from '../audit/audit.service.js';
 import type { UserActor } from '../common/actor.js';
 import { DomainException, notFound } from '../common/domain-exception.js';
@@ -35,6 +38,7 @@ export class CatalogService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsNotifier,
   ) {}
 
   async list(q: ProductQuery): Promise<Page<ProductDto>> {
@@ -98,14 +102,21 @@ export class CatalogService {
 
   async update(id: string, input: UpdateProductInput, actor: UserActor): Promise<ProductDto> {
     const em = this.em.fork();
-    return em.transactional(async (tem) => {
-      const p = await tem.findOne(Product, { id }, { populate: ['barcodes'], lockMode: 4 /* pessimistic write */ });
+    const { dto, alerts } = await em.transactional(async (tem) => {
+      // FOR UPDATE, waiting: the row is briefly key-share locked by every ledger post of this product
+      // (the movement's foreign key), and SKIP LOCKED (mode 4) made an edit during a sale answer 404.
+      const p = await tem.findOne(Product, { id }, { populate: ['barcodes'], lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!p) throw notFound('Product', id);
+      const thresholdBefore = p.lowStockThreshold;
       tem.assign(p, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
       await tem.flush();
+      // A new threshold can put balances below it (or lift them out) without any stock moving.
+      const alerts = p.lowStockThreshold !== thresholdBefore ? await evaluateProducts(tem, [id]) : [];
       await this.audit.record(tem, { ...fromUser(actor), action: 'product.updated', subject: id, details: input });
-      return mapProduct(p);
+      return { dto: mapProduct(p), alerts };
     });
+    void this.alerts.notify(alerts);
+    return dto;
   }
 
   async addBarcode(id: string, input: { code: string; kind: 'gtin' | 'pack' | 'internal'; multiplier: number }, actor: UserActor): Promise<ProductDto> {

@@ -29,6 +29,16 @@ const EnvSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Redis stream the hub nodes of one deployment share for socket.io (rooms across nodes). */
   SOCKET_STREAM: z.string().min(1).max(200).default('stockfleet:socket.io'),
+  /** Key prefix of the BullMQ queues in Redis: deployments (and test runs) sharing a Redis keep apart by it. */
+  BULL_PREFIX: z.string().min(1).max(100).regex(/^[A-Za-z0-9:_-]+$/).default('stockfleet'),
+  /** Report jobs one worker runs at a time. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** How long a worker's lock on a job lasts without renewal: a crashed worker's job is taken over after about this long. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** How often a worker process re-queues reports whose job went missing (0: never). */
+  REPORT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  /** Test hook: pause this long between a report's steps, so tests can kill a worker mid-job. 0 in real use. */
+  REPORT_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export interface AppConfig {
@@ -49,6 +59,11 @@ export interface AppConfig {
   cookieSecure: boolean;
   dbPoolMax: number;
   socketStream: string;
+  bullPrefix: string;
+  workerConcurrency: number;
+  jobLockMs: number;
+  reportStepDelayMs: number;
+  reportReconcileSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: e.COOKIE_SECURE,
     dbPoolMax: e.DB_POOL_MAX,
     socketStream: e.SOCKET_STREAM,
+    bullPrefix: e.BULL_PREFIX,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    jobLockMs: e.JOB_LOCK_MS,
+    reportStepDelayMs: e.REPORT_STEP_DELAY_MS,
+    reportReconcileSeconds: e.REPORT_RECONCILE_SECONDS,
   };
 }
 

@@ -16,6 +16,11 @@ export class FleetEvents {
   static adminStoreRoom = (id: string) => `admin:store:${id}`;
   static adminAllRoom = 'admin:all';
 
+  /** Admin apps that may see this store: head office and auditors (all stores) and its managers. */
+  toStoreAdmins<E extends keyof HubToAdminEvents>(storeId: string, event: E, ...args: Parameters<HubToAdminEvents[E]>) {
+    this.admin?.to([FleetEvents.adminAllRoom, FleetEvents.adminStoreRoom(storeId)]).emit(event, ...args);
+  }
+
   pushDesired(states: TillDesired[]) {
     for (const s of states) this.till?.to(FleetEvents.tillRoom(s.terminalId)).emit('till.desired.v1', s);
   }

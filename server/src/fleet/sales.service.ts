@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type SaleInput } from '@stockfleet/shared';
+import { AlertsNotifier } from '../alerts/alerts.notifier.js';
+import type { AlertChange } from '../alerts/alerts.repository.js';
 import { payloadHash } from '../common/crypto.js';
 import { DomainException } from '../common/domain-exception.js';
 import { postMovements } from '../inventory/ledger.repository.js';
@@ -13,14 +15,18 @@ import type { TerminalIdentity } from './fleet.types.js';
  */
 @Injectable()
 export class SalesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly alerts: AlertsNotifier,
+  ) {}
 
   async submit(till: TerminalIdentity, sale: SaleInput, clockOffsetMs: number | null): Promise<{ saleId: string; duplicate: boolean }> {
     if (sale.storeId !== till.storeId) {
       throw new DomainException(ErrorCode.OutOfScope, 'A till can only sell for its own store', { storeId: sale.storeId });
     }
     const em = this.em.fork();
-    return em.transactional(async (tem) => {
+    let alerts: AlertChange[] = [];
+    const result = await em.transactional(async (tem) => {
       const conn = tem.getConnection();
       const ctx = tem.getTransactionContext();
       const [prior] = await conn.execute(`select id, terminal_id from sale where id = ? or (terminal_id = ? and seq = ?)`, [sale.id, till.terminalId, sale.seq], 'all', ctx);
@@ -59,7 +65,11 @@ export class SalesService {
           sale.lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), JSON.stringify(sale.lines)],
         'run', ctx,
       );
+      alerts = posted.alerts;
       return { saleId: sale.id, duplicate: false };
     });
+    // After commit, and without holding up the till's ack.
+    void this.alerts.notify(alerts);
+    return result;
   }
 }

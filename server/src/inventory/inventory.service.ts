@@ -11,6 +11,7 @@ import type {
   TransferInput,
 } from '@stockfleet/shared';
 import { ErrorCode } from '@stockfleet/shared';
+import { AlertsNotifier } from '../alerts/alerts.notifier.js';
 import { AuditService, fromUser } from '../audit/audit.service.js';
 import { assertReadStore, readableStoreIds, type UserActor } from '../common/actor.js';
 import { payloadHash } from '../common/crypto.js';
@@ -22,6 +23,7 @@ export class InventoryService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsNotifier,
   ) {}
 
   async receipt(input: ReceiptInput, actor: UserActor): Promise<MovementResultDto> {
@@ -55,7 +57,7 @@ export class InventoryService {
     build: () => Array<{ storeId: string; productId: string; kind: MovementDto['kind']; quantity: number; reason: string | null }>,
   ): Promise<MovementResultDto> {
     const em = this.em.fork();
-    return em.transactional(async (tem) => {
+    const { alerts, ...result } = await em.transactional(async (tem) => {
       const lines = build().map((l) => ({ ...l, source: 'api', actor: actor.email }));
       const result = await postMovements(tem, { key: `api:${input.idempotencyKey}`, kind, requestHash: payloadHash(input) }, lines);
       if (result.applied) {
@@ -69,6 +71,8 @@ export class InventoryService {
       }
       return result;
     });
+    void this.alerts.notify(alerts);
+    return result;
   }
 
   async balances(q: BalanceQuery): Promise<Page<BalanceDto>> {

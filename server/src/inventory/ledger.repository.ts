@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode, type MovementDto, type MovementKind } from '@stockfleet/shared';
+import { type AlertChange, evaluateBalances } from '../alerts/alerts.repository.js';
 import { DomainException } from '../common/domain-exception.js';
 import { sql } from '../common/sql.js';
 
@@ -17,6 +18,8 @@ export interface MovementLine {
 export interface PostResult {
   applied: boolean;
   movements: MovementDto[];
+  /** Low-stock alerts this post raised or cleared; empty when nothing changed (always on a retry). Push them after commit. */
+  alerts: AlertChange[];
 }
 
 export function mapMovementRow(r: any): MovementDto {
@@ -58,7 +61,7 @@ export async function postMovements(
       throw new DomainException(ErrorCode.IdempotencyConflict, `Idempotency key ${batch.key} was already used for a different request`);
     }
     const rows = await sql(em, `select ${MOVEMENT_COLUMNS} from stock_movement where batch_key = ? order by id`, [batch.key]);
-    return { applied: false, movements: rows.map(mapMovementRow) };
+    return { applied: false, movements: rows.map(mapMovementRow), alerts: [] };
   }
 
   // A stocktake snapshot takes this lock exclusively: every movement is either in a snapshot or after it.
@@ -106,12 +109,20 @@ export async function postMovements(
      returning ${MOVEMENT_COLUMNS}`,
     [now, JSON.stringify(payload)],
   );
-  await applyToBalances(em, lines);
-  return { applied: true, movements: rows.map(mapMovementRow).sort((a, b) => Number(a.id) - Number(b.id)) };
+  const touched = await applyToBalances(em, lines);
+  // Same transaction, after the balances: the rows are locked by us, so the evaluation sees the final on-hand.
+  const alerts = await evaluateBalances(em, touched);
+  return { applied: true, movements: rows.map(mapMovementRow).sort((a, b) => Number(a.id) - Number(b.id)), alerts };
 }
 
-/** Adds signed deltas to the maintained balances; rows are touched in key order so concurrent posts cannot deadlock. */
-export async function applyToBalances(em: EntityManager, lines: Array<{ storeId: string; productId: string; quantity: number }>) {
+/**
+ * Adds signed deltas to the maintained balances; rows are touched in key order so concurrent posts cannot deadlock.
+ * Returns the distinct store × product pairs it touched.
+ */
+export async function applyToBalances(
+  em: EntityManager,
+  lines: Array<{ storeId: string; productId: string; quantity: number }>,
+): Promise<Array<{ storeId: string; productId: string }>> {
   const deltas = new Map<string, { store_id: string; product_id: string; delta: number }>();
   for (const l of lines) {
     const k = `${l.storeId}|${l.productId}`;
@@ -128,6 +139,7 @@ export async function applyToBalances(em: EntityManager, lines: Array<{ storeId:
      on conflict (store_id, product_id) do update set on_hand = stock_balance.on_hand + excluded.on_hand, updated_at = now()`,
     [JSON.stringify(sorted)],
   );
+  return sorted.map((d) => ({ storeId: d.store_id, productId: d.product_id }));
 }
 
 /** Blocks movements of a store until the caller's transaction ends; returns the last movement id now visible. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FleetModule } from '../fleet/fleet.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
 import { CountGateway } from './count.gateway.js';
 import { CountService } from './count.service.js';
 import { StocktakeLive } from './stocktake-live.js';
@@ -9,7 +10,7 @@ import { StocktakeService } from './stocktake.service.js';
 
 /** The synchronised stocktake: freeze, barrier, snapshot, count, recount, approve, unfreeze. */
 @Module({
-  imports: [FleetModule],
+  imports: [FleetModule, ReportsModule],
   controllers: [StocktakeController],
   providers: [StocktakeRepository, StocktakeLive, StocktakeService, CountService, CountGateway],
   exports: [StocktakeService],

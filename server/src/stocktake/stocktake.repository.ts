@@ -85,7 +85,13 @@ export class StocktakeRepository {
    * Variance per product of one store. expected = book at the snapshot + every movement recorded after it
    * (late sales from offline tills, sales during the freeze); counted honours recounts (latest round wins).
    */
-  async variance(em: EntityManager, st: { id: string; scope: StocktakeScope; thresholds: any }, storeId: string, snapshotMovementId: string): Promise<VarianceLineDto[]> {
+  async variance(
+    em: EntityManager,
+    st: { id: string; scope: StocktakeScope; thresholds: any },
+    storeId: string,
+    snapshotMovementId: string,
+    freezeAt: Date | string | null = null,
+  ): Promise<VarianceLineDto[]> {
     const zonesOnly = st.scope.filter.kind === 'zones';
     const f = scopeProductFilter(st.scope);
     const rows = await sql<any[]>(
@@ -100,21 +106,22 @@ export class StocktakeRepository {
                where e.round >= coalesce(sw.r, 0) and e.round >= coalesce(zr.r, 0)
                group by e.product_id),
             after as (
-              select product_id, sum(quantity)::int as all_qty, (sum(quantity) filter (where kind <> 'stocktake'))::int as late_qty
+              select product_id, sum(quantity)::int as all_qty, (sum(quantity) filter (where kind <> 'stocktake'))::int as late_qty,
+                     (sum(quantity) filter (where kind <> 'stocktake' and occurred_at >= ?::timestamptz))::int as during_qty
                 from stock_movement where store_id = ? and id > ? group by product_id),
-            open_tasks as (select distinct product_id from recount_task where stocktake_id = ? and store_id = ? and status = 'open')
+            tasks as (select product_id, max(round)::int as rounds, bool_or(status = 'open') as open from recount_task where stocktake_id = ? and store_id = ? group by product_id)
        select p.id, p.sku, p.name, p.category, p.unit_cost_cents,
-              coalesce(b.on_hand, 0) - coalesce(a.all_qty, 0) as book, coalesce(a.late_qty, 0) as late, c.qty as counted,
-              (ot.product_id is not null) as recount_open, vr.reason
+              coalesce(b.on_hand, 0) - coalesce(a.all_qty, 0) as book, coalesce(a.late_qty, 0) as late, coalesce(a.during_qty, 0) as during, c.qty as counted,
+              coalesce(t.open, false) as recount_open, coalesce(t.rounds, 0) as rounds, vr.reason
          from product p
          left join stock_balance b on b.product_id = p.id and b.store_id = ?
          left join after a on a.product_id = p.id
          left join counted c on c.product_id = p.id
-         left join open_tasks ot on ot.product_id = p.id
+         left join tasks t on t.product_id = p.id
          left join variance_reason vr on vr.stocktake_id = ? and vr.store_id = ? and vr.product_id = p.id
         where ${f.sql} ${zonesOnly ? 'and c.qty is not null' : ''}
         order by p.sku`,
-      [st.id, storeId, storeId, snapshotMovementId, st.id, storeId, storeId, st.id, storeId, ...f.params],
+      [st.id, storeId, freezeAt === null ? 'infinity' : new Date(freezeAt).toISOString(), storeId, snapshotMovementId, st.id, storeId, storeId, st.id, storeId, ...f.params],
     );
     return rows.map((r) => {
       const expected = r.book + r.late;
@@ -122,9 +129,48 @@ export class StocktakeRepository {
       const v = variance({ expected, counted, unitCostCents: r.unit_cost_cents }, st.thresholds);
       return {
         productId: r.id, sku: r.sku, name: r.name, category: r.category, unitCostCents: r.unit_cost_cents,
-        book: r.book, lateSales: r.late, expected, counted, variance: v.variance, varianceValueCents: v.varianceValueCents,
-        overThreshold: v.overThreshold, uncounted: r.counted === null, recountOpen: r.recount_open, reason: r.reason,
+        book: r.book, lateSales: r.late, soldDuringFreeze: r.during, expected, counted, variance: v.variance, varianceValueCents: v.varianceValueCents,
+        overThreshold: v.overThreshold, uncounted: r.counted === null, recountOpen: r.recount_open, recountRounds: r.rounds, reason: r.reason,
       };
     });
+  }
+
+  /**
+   * Freezes the approved result of one store (what reports read). `posted` lines are the ones approval
+   * wrote to the ledger. Runs in the approval transaction; a second approval never gets here.
+   */
+  async saveLines(em: EntityManager, stocktakeId: string, storeId: string, lines: VarianceLineDto[], posted: Set<string>, fullCount: boolean): Promise<void> {
+    for (let i = 0; i < lines.length; i += 5000) {
+      const chunk = lines.slice(i, i + 5000).map((l) => {
+        // A full count sets what nobody counted to zero (a finding); a partial count leaves it alone (no finding).
+        const finding = fullCount || !l.uncounted;
+        return {
+          p: l.productId, sku: l.sku, n: l.name, c: l.category, u: l.unitCostCents, b: l.book,
+          ls: l.lateSales - l.soldDuringFreeze, d: l.soldDuringFreeze, e: l.expected, q: l.counted, un: l.uncounted,
+          v: finding ? l.variance : 0, vv: finding ? l.varianceValueCents : 0, o: finding && l.overThreshold, rr: l.recountRounds, r: l.reason, po: posted.has(l.productId),
+        };
+      });
+      await sql(
+        em,
+        `insert into stocktake_line (stocktake_id, store_id, product_id, sku, name, category, unit_cost_cents, book, late_sales, sold_during_freeze,
+                                     expected, counted, uncounted, variance, variance_value_cents, over_threshold, recount_rounds, reason, posted)
+         select ?, ?, p, sku, n, c, u, b, ls, d, e, q, un, v, vv, o, rr, r, po
+           from jsonb_to_recordset(?::jsonb) as x(p uuid, sku text, n text, c text, u int, b int, ls int, d int, e int, q int, un boolean,
+                                                  v int, vv bigint, o boolean, rr int, r text, po boolean)
+         on conflict do nothing`,
+        [stocktakeId, storeId, JSON.stringify(chunk)],
+      );
+    }
+  }
+
+  /** The frozen result of an approved store, as the review screen shows lines. */
+  async savedLines(em: EntityManager, stocktakeId: string, storeId: string): Promise<VarianceLineDto[]> {
+    const rows = await sql<any[]>(em, `select * from stocktake_line where stocktake_id = ? and store_id = ? order by sku`, [stocktakeId, storeId]);
+    return rows.map((r) => ({
+      productId: r.product_id, sku: r.sku, name: r.name, category: r.category, unitCostCents: r.unit_cost_cents,
+      book: r.book, lateSales: r.late_sales + r.sold_during_freeze, soldDuringFreeze: r.sold_during_freeze, expected: r.expected, counted: r.counted,
+      variance: r.variance, varianceValueCents: Number(r.variance_value_cents), overThreshold: r.over_threshold, uncounted: r.uncounted,
+      recountOpen: false, recountRounds: r.recount_rounds, reason: r.reason,
+    }));
   }
 }

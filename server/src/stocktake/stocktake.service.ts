@@ -28,6 +28,9 @@ import { lockStoreLedger, postMovements } from '../inventory/ledger.repository.j
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
+import { ReportsService } from '../reports/reports.service.js';
+import { AlertsNotifier } from '../alerts/alerts.notifier.js';
+import type { AlertChange } from '../alerts/alerts.repository.js';
 
 type Tx = EntityManager;
 const iso = (v: string | Date | null | undefined) => (v ? new Date(v).toISOString() : null);
@@ -58,6 +61,8 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     private readonly hooks: FleetHooks,
     private readonly audit: AuditService,
     private readonly live: StocktakeLive,
+    private readonly reports: ReportsService,
+    private readonly alerts: AlertsNotifier,
   ) {}
 
   onModuleInit() {
@@ -222,7 +227,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       const to = this.transition(row.status, { type: 'reopen_counting' });
       const lines = [...(input.lines ?? [])];
       if (input.overThreshold) {
-        const variance = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id);
+        const variance = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id, row.freeze_at);
         for (const l of variance) if (l.overThreshold && !lines.some((x) => x.productId === l.productId)) lines.push({ productId: l.productId, zoneId: null });
       }
       if (!lines.length) throw new DomainException(ErrorCode.ValidationFailed, 'Name the lines to recount, or ask for every line over a threshold', [{ path: 'lines', message: 'empty' }]);
@@ -262,29 +267,33 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
    */
   async approve(id: string, storeId: string, actor: UserActor) {
     const desired: TillDesired[] = [];
+    let alerts: AlertChange[] = [];
     const result = await this.em.fork().transactional(async (tem) => {
       const row = await this.lockedStore(tem, id, storeId);
       const to = this.transition(row.status, { type: 'approve' });
       const [open] = await sql<any[]>(tem, `select count(*)::int as n from recount_task where stocktake_id = ? and store_id = ? and status = 'open'`, [id, storeId]);
       if (open.n > 0) throw new DomainException(ErrorCode.Conflict, `${open.n} recount(s) are still open`);
-      await lockStoreLedger(tem, storeId);
-      const lines = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id);
+      const closedMovementId = await lockStoreLedger(tem, storeId);
+      const lines = await this.repo.variance(tem, this.st(row), storeId, row.snapshot_movement_id, row.freeze_at);
       const full = row.scope.filter.kind === 'full';
       // Full counts set uncounted products to zero; partial counts touch only what they counted.
       const post = lines.filter((l) => l.variance !== 0 && (full || !l.uncounted));
+      await this.repo.saveLines(tem, id, storeId, lines, new Set(row.practice ? [] : post.map((l) => l.productId)), full);
       let movements = 0;
       if (!row.practice && post.length) {
         const res = await postMovements(tem, { key: `stocktake:${id}:${storeId}`, kind: 'stocktake', requestHash: payloadHash({ stocktake: id, store: storeId }) },
           post.map((l) => ({ storeId, productId: l.productId, kind: 'stocktake' as const, quantity: l.variance, reason: l.reason ?? (l.uncounted ? 'uncounted' : 'stocktake'), source: `stocktake:${id}`, actor: actor.email })));
         movements = res.movements.length;
+        alerts = res.alerts;
       }
-      await sql(tem, `update stocktake_store set status = ?, approved_at = now(), approved_by = ? where stocktake_id = ? and store_id = ?`, [to, actor.name, id, storeId]);
+      await sql(tem, `update stocktake_store set status = ?, approved_at = now(), approved_by = ?, closed_movement_id = ? where stocktake_id = ? and store_id = ?`, [to, actor.name, closedMovementId, id, storeId]);
       desired.push(...(await this.steerTills(tem, row, storeId, to, actor.name)));
       const totals = { lines: post.length, movements, varianceValueCents: post.reduce((s, l) => s + l.varianceValueCents, 0), practice: row.practice };
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.approved', storeId, subject: id, details: totals });
       return totals;
     });
     await this.afterStoreChange(id, storeId, desired);
+    void this.alerts.notify(alerts);
     return result;
   }
 
@@ -335,7 +344,10 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     const [r] = await sql<any[]>(em, `select ss.*, s.scope, s.thresholds, s.practice from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [id, storeId]);
     if (!r) throw notFound('Stocktake store', storeId);
     if (!r.snapshot_movement_id) throw new DomainException(ErrorCode.IllegalTransition, `The store is ${r.status}: there is no snapshot yet`);
-    const lines = await this.repo.variance(em, this.st(r), storeId, r.snapshot_movement_id);
+    // After approval the result is frozen: later sales must not move an approved variance.
+    const lines = r.status === 'approved'
+      ? await this.repo.savedLines(em, id, storeId)
+      : await this.repo.variance(em, this.st(r), storeId, r.snapshot_movement_id, r.freeze_at);
     return {
       stocktakeId: id, storeId, status: r.status, practice: !!r.practice, lines,
       totals: {
@@ -397,15 +409,20 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     // Only a store reaching a final state can finish the chain stocktake: skip the chain row lock otherwise.
     const [store] = await sql<any[]>(this.em.fork(), `select status from stocktake_store where stocktake_id = ? and store_id = ?`, [id, storeId]);
     if (store && store.status !== 'approved' && store.status !== 'cancelled') return;
-    await this.em.fork().transactional(async (tem) => {
+    const report = await this.em.fork().transactional(async (tem) => {
       const [st] = await sql<any[]>(tem, `select status from stocktake where id = ? for update`, [id]);
       const stores = await sql<any[]>(tem, `select status from stocktake_store where stocktake_id = ?`, [id]);
       const next = chainStatus(st.status, stores.map((s) => s.status));
-      if (next !== st.status) {
-        await sql(tem, `update stocktake set status = ?, finished_at = now() where id = ?`, [next, id]);
-        await this.audit.record(tem, { actorType: 'system', action: `stocktake.${next}`, subject: id });
+      if (next === st.status) return null;
+      await sql(tem, `update stocktake set status = ?, finished_at = now() where id = ?`, [next, id]);
+      await this.audit.record(tem, { actorType: 'system', action: `stocktake.${next}`, subject: id });
+      // A finished stocktake gets its consolidated report, recorded with the transition so it is never lost.
+      if (next === 'done' && stores.some((s) => s.status === 'approved')) {
+        return (await this.reports.createInTx(tem, { kind: 'chain_variance', stocktakeId: id }, null)).row;
       }
+      return null;
     });
+    if (report) await this.reports.enqueueSoon(report);
   }
 
   private assertActsOnStocktake(actor: UserActor, st: any) {

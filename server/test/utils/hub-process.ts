@@ -26,6 +26,8 @@ export class HubProcess {
       LOG_LEVEL: 'warn',
       ENROL_RATE_LIMIT: '100000',
       NODE_ENV: 'test',
+      BULL_PREFIX: `sf-test-${process.env.SF_TEST_RUN_ID}`,
+      RUN_WORKERS: 'false',
       ...env,
     });
   }

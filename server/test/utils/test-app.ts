@@ -27,6 +27,10 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_URL: process.env.SF_TEST_DATABASE_URL!,
     REDIS_URL: process.env.SF_TEST_REDIS_URL!,
     RUN_WORKERS: 'false',
+    // Queues of this run only; the teardown removes them from Redis.
+    BULL_PREFIX: `sf-test-${process.env.SF_TEST_RUN_ID}`,
+    // Test hubs share one database but not one queue: no hub re-queues another's reports by itself.
+    REPORT_RECONCILE_SECONDS: '0',
     // Each app gets its own stream unless a test wants several nodes to share one.
     SOCKET_STREAM: `sf-test:${process.env.SF_TEST_RUN_ID}:${Math.random().toString(36).slice(2)}`,
     ...overrides,

@@ -88,7 +88,10 @@ export interface VarianceLineDto {
   category: string;
   unitCostCents: number;
   book: number;
+  /** Every movement recorded after the snapshot (signed; −3 = three sold): late deliveries and sales during the freeze. */
   lateSales: number;
+  /** The part of lateSales stamped at or after the freeze (sold during the freeze). */
+  soldDuringFreeze: number;
   expected: number;
   counted: number;
   variance: number;
@@ -96,6 +99,8 @@ export interface VarianceLineDto {
   overThreshold: boolean;
   uncounted: boolean;
   recountOpen: boolean;
+  /** Recount rounds requested for this product. */
+  recountRounds: number;
   reason: string | null;
 }
 export interface VarianceReportDto {

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   ADMIN_NAMESPACE,
   FleetChangedV1,
+  LowStockAlertV1,
   SOCKET_PATH,
   StocktakeProgressV1,
   type AdminToHubEvents,
@@ -27,6 +28,19 @@ export interface AdminSocketHandlers {
 }
 
 const RETRY_AFTER_REFUSAL_MS = 5000;
+
+/** A low-stock alert of a store the user may see was raised or cleared. */
+export type LowStockAlertEvent = LowStockAlertV1;
+const lowStockListeners = new Set<(e: LowStockAlertEvent) => void>();
+
+/**
+ * Low-stock alert events from whichever admin socket is open (the shell's, one per tab); returns the
+ * unsubscribe function. Listeners refetch on reconnect (`Fleet.onConnect`): missed events are not replayed.
+ */
+export function onLowStockAlert(fn: (e: LowStockAlertEvent) => void): () => void {
+  lowStockListeners.add(fn);
+  return () => lowStockListeners.delete(fn);
+}
 
 /**
  * The typed `/admin` socket. socket.io reconnects by itself after a transport loss (hub restart);
@@ -79,6 +93,12 @@ export function connectAdminSocket(h: AdminSocketHandlers): { close(): void } {
     const parsed = StocktakeProgressV1.safeParse(payload);
     if (parsed.success) h.onStocktakeProgress?.(parsed.data);
     else console.warn('stocktake.progress.v1 payload ignored', parsed.error.issues.slice(0, 3));
+  });
+
+  socket.on('alert.low_stock.v1', (payload) => {
+    const parsed = LowStockAlertV1.safeParse(payload);
+    if (parsed.success) for (const fn of lowStockListeners) fn(parsed.data);
+    else console.warn('alert.low_stock.v1 payload ignored', parsed.error.issues.slice(0, 3));
   });
 
   function scheduleRetry() {

@@ -6,8 +6,8 @@ import {
 } from './stocktake-view';
 
 const line = (over: Partial<VarianceLineDto>): VarianceLineDto => ({
-  productId: 'p', sku: 'S', name: 'n', category: 'C', unitCostCents: 100, book: 10, lateSales: 0, expected: 10, counted: 10, variance: 0,
-  varianceValueCents: 0, overThreshold: false, uncounted: false, recountOpen: false, reason: null, ...over,
+  productId: 'p', sku: 'S', name: 'n', category: 'C', unitCostCents: 100, book: 10, lateSales: 0, soldDuringFreeze: 0, expected: 10, counted: 10, variance: 0,
+  varianceValueCents: 0, overThreshold: false, uncounted: false, recountOpen: false, recountRounds: 0, reason: null, ...over,
 });
 const a = line({ productId: 'a', sku: 'A-10', category: 'Dairy', counted: 6, variance: -4, varianceValueCents: -400, overThreshold: true });
 const b = line({ productId: 'b', sku: 'A-2', category: 'Bakery', unitCostCents: 1000, counted: 11, variance: 1, varianceValueCents: 1000 });

@@ -1,0 +1,185 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode, type CreateReportInput, type ReportDto, type ReportFormat } from '@stockfleet/shared';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { AuditService, fromUser } from '../audit/audit.service.js';
+import { assertReadStore, readableStoreIds, type UserActor } from '../common/actor.js';
+import { DomainException, forbidden, notFound } from '../common/domain-exception.js';
+import { sql } from '../common/sql.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { REPORTS_QUEUE } from '../jobs/jobs.types.js';
+import { hashFile } from './build/hashed-file.js';
+import { ReportsRepository, mapReport, type ReportRow } from './reports.repository.js';
+
+export const reportJobId = (reportId: string) => `report-${reportId}`;
+export const partJobId = (reportId: string, storeId: string) => `report-${reportId}-${storeId}`;
+
+/**
+ * Asking for, listing and downloading reports. Building happens in BullMQ workers, never in the request:
+ * the request records the report and its audit entry in one transaction, then queues the job.
+ */
+@Injectable()
+export class ReportsService {
+  private readonly log = new Logger('Reports');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly repo: ReportsRepository,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async request(input: CreateReportInput, actor: UserActor | null): Promise<ReportDto> {
+    const em = this.em.fork();
+    const row = await em.transactional((tem) => this.createInTx(tem, input, actor));
+    if (row.created) await this.enqueueSoon(row.row);
+    return mapReport(row.row, await this.repo.files(em, [row.row.id]));
+  }
+
+  /** Queues after the commit; if Redis is away the reconciler queues it later (the row is already safe). */
+  async enqueueSoon(r: ReportRow) {
+    await this.enqueue(r).catch((e) => this.log.warn(`Report ${r.id} not queued yet (${e.message}); the reconciler will queue it`));
+  }
+
+  /** Records the report (and its audit entry) in the caller's transaction; call enqueueSoon after the commit. */
+  async createInTx(tem: EntityManager, input: CreateReportInput, actor: UserActor | null): Promise<{ row: ReportRow; created: boolean }> {
+    {
+      const r = await this.describe(tem, input, actor);
+      // A second click while the same variance report is being built returns that one. Once it is done, asking
+      // again builds a fresh copy: the same bytes and SHA-256, which is how an auditor re-proves a file.
+      if (r.kind !== 'slow_movers') {
+        const [existing] = await sql<ReportRow[]>(tem, `select * from report where kind = ? and stocktake_id = ? and store_id is not distinct from ? and status in ('queued', 'running') order by created_at limit 1`, [r.kind, r.stocktake_id, r.store_id]);
+        if (existing) return { row: existing, created: false };
+      }
+      await this.repo.insert(tem, r);
+      await this.audit.record(tem, actor ? { ...fromUser(actor), action: 'report.requested', storeId: r.store_id, subject: r.id, details: { kind: r.kind, stocktakeId: r.stocktake_id } }
+        : { actorType: 'system', action: 'report.requested', storeId: r.store_id, subject: r.id, details: { kind: r.kind, stocktakeId: r.stocktake_id } });
+      return { row: (await this.repo.get(tem, r.id))!, created: true };
+    }
+  }
+
+  /** Checks the request against what exists and who asks; returns the row to insert. */
+  private async describe(tem: EntityManager, input: CreateReportInput, actor: UserActor | null) {
+    const base = { id: randomUUID(), requested_by: actor?.id ?? null, requested_by_name: actor?.name ?? 'system', parts_total: 0 };
+    if (input.kind === 'slow_movers') {
+      const scope = actor ? readableStoreIds(actor) : null;
+      let storeIds: string[] | null = input.storeIds.length ? input.storeIds : scope;
+      if (actor && input.storeIds.length) input.storeIds.forEach((s) => assertReadStore(actor, s));
+      if (storeIds) {
+        const known = await sql<any[]>(tem, `select id from store where id = any(?::uuid[])`, [`{${storeIds.join(',')}}`]);
+        if (known.length !== new Set(storeIds).size) throw new DomainException(ErrorCode.UnknownStore, 'Some stores do not exist');
+        storeIds = [...new Set(storeIds)].sort();
+      }
+      const [{ id: watermark }] = await sql<any[]>(tem, `select coalesce(max(id), 0)::text as id from stock_movement`);
+      const asOf = new Date().toISOString();
+      return {
+        ...base, kind: input.kind, title: `Slow movers, ${input.windowDays} days to ${asOf.slice(0, 10)}`, stocktake_id: null, store_id: null,
+        store_scope: storeIds, params: { storeIds, windowDays: input.windowDays, maxUnitsSold: input.maxUnitsSold, asOf, watermark },
+      };
+    }
+    const [st] = await sql<any[]>(tem, `select id, name, status, scope from stocktake where id = ?`, [input.stocktakeId]);
+    if (!st) throw notFound('Stocktake', input.stocktakeId);
+    if (input.kind === 'store_variance') {
+      if (actor) assertReadStore(actor, input.storeId);
+      const [ss] = await sql<any[]>(tem, `select ss.status, s.code, s.name from stocktake_store ss join store s on s.id = ss.store_id where ss.stocktake_id = ? and ss.store_id = ?`, [st.id, input.storeId]);
+      if (!ss) throw notFound('Store in this stocktake', input.storeId);
+      if (ss.status !== 'approved') throw new DomainException(ErrorCode.NotReady, `The count of ${ss.code} is ${ss.status}: a variance report needs it approved`);
+      return { ...base, kind: input.kind, title: `Variance ${ss.code} ${ss.name} — ${st.name}`, stocktake_id: st.id, store_id: input.storeId, store_scope: [input.storeId], params: {} };
+    }
+    if (actor && actor.role === 'manager') throw forbidden('The consolidated chain report is for head office and auditors');
+    if (st.status !== 'done') throw new DomainException(ErrorCode.NotReady, `The stocktake is ${st.status}: the consolidated report runs when every store is approved or cancelled`);
+    const [{ n }] = await sql<any[]>(tem, `select count(*)::int as n from stocktake_store where stocktake_id = ? and status = 'approved'`, [st.id]);
+    return { ...base, kind: input.kind, title: `Consolidated variance — ${st.name}`, stocktake_id: st.id, store_id: null, store_scope: null, params: {}, parts_total: n };
+  }
+
+  /** Queues a report's job(s); safe to call again (job ids are the report's). */
+  async enqueue(r: ReportRow) {
+    if (r.kind !== 'chain_variance') {
+      await this.jobs.add({ name: 'report.build.v1', reportId: r.id }, { jobId: reportJobId(r.id) });
+      return;
+    }
+    const stores = await sql<any[]>(this.em.fork(), `select ss.store_id from stocktake_store ss join store s on s.id = ss.store_id where ss.stocktake_id = ? and ss.status = 'approved' order by s.code`, [r.stocktake_id]);
+    await this.jobs.addFlow(
+      { payload: { name: 'report.consolidate.v1', reportId: r.id }, jobId: reportJobId(r.id) },
+      stores.map((s) => ({ payload: { name: 'report.part.v1' as const, reportId: r.id, storeId: s.store_id }, jobId: partJobId(r.id, s.store_id) })),
+    );
+  }
+
+  /** A failed report is built again from the start (its earlier jobs are dropped first). */
+  async retry(id: string, actor: UserActor): Promise<ReportDto> {
+    const r = await this.visible(id, actor);
+    if (r.status !== 'failed') throw new DomainException(ErrorCode.IllegalTransition, `The report is ${r.status}; only a failed report is retried`);
+    const queue = this.jobs.queues[REPORTS_QUEUE];
+    await queue.remove(reportJobId(id), { removeChildren: true }).catch(() => 0);
+    const em = this.em.fork();
+    await em.transactional(async (tem) => {
+      if (!(await this.repo.requeue(tem, id))) throw new DomainException(ErrorCode.Conflict, 'The report changed meanwhile');
+      await sql(tem, `delete from report_part where report_id = ?`, [id]);
+      await this.audit.record(tem, { ...fromUser(actor), action: 'report.retried', storeId: r.store_id, subject: id });
+    });
+    const fresh = (await this.repo.get(em, id))!;
+    await this.enqueue(fresh);
+    return mapReport(fresh, await this.repo.files(em, [id]));
+  }
+
+  async list(q: { stocktakeId?: string; kind?: string }, actor: UserActor): Promise<ReportDto[]> {
+    const em = this.em.fork();
+    const rows = await this.repo.list(em, { ...q, storeIds: readableStoreIds(actor), limit: 200 });
+    const files = await this.repo.files(em, rows.map((r) => r.id));
+    return rows.map((r) => mapReport(r, files));
+  }
+
+  async get(id: string, actor: UserActor): Promise<ReportDto> {
+    const r = await this.visible(id, actor);
+    return mapReport(r, await this.repo.files(this.em.fork(), [id]));
+  }
+
+  private async visible(id: string, actor: UserActor): Promise<ReportRow> {
+    const r = await this.repo.get(this.em.fork(), id);
+    if (!r) throw notFound('Report', id);
+    const scope = readableStoreIds(actor);
+    if (scope && (!r.store_scope || !r.store_scope.every((s) => scope.includes(s)))) throw notFound('Report', id);
+    return r;
+  }
+
+  /**
+   * A download: the file is hashed again and must match the SHA-256 recorded when it was written;
+   * the download is audited before the first byte leaves.
+   */
+  async download(id: string, format: ReportFormat, actor: UserActor): Promise<{ stream: Readable; fileName: string; bytes: number; sha256: string; contentType: string }> {
+    const r = await this.visible(id, actor);
+    const em = this.em.fork();
+    const f = await this.repo.file(em, id, format);
+    if (!f) throw notFound(`${format.toUpperCase()} file of report`, id);
+    const root = resolve(this.config.reportsDir);
+    const path = resolve(root, f.path);
+    if (!path.startsWith(root + sep)) throw new DomainException(ErrorCode.IntegrityFailed, 'The stored path is outside the reports directory');
+    const actual = await hashFile(path).catch(() => null);
+    if (!actual || actual.sha256 !== f.sha256) {
+      await em.transactional((tem) => this.audit.record(tem, { ...fromUser(actor), action: 'report.integrity_failed', storeId: r.store_id, subject: id, details: { format, expected: f.sha256, actual: actual?.sha256 ?? 'missing' } }));
+      throw new DomainException(ErrorCode.IntegrityFailed, actual ? 'The file was altered after it was written: it is not served' : 'The file is missing', { expected: f.sha256, actual: actual?.sha256 ?? null });
+    }
+    await em.transactional((tem) => this.audit.record(tem, { ...fromUser(actor), action: 'report.downloaded', storeId: r.store_id, subject: id, details: { format, fileName: f.file_name, sha256: f.sha256, bytes: actual.bytes } }));
+    const contentType = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', pdf: 'application/pdf' }[format];
+    return { stream: createReadStream(path), fileName: f.file_name, bytes: actual.bytes, sha256: f.sha256, contentType };
+  }
+
+  /** Reports that are queued or running but whose job is not in Redis (lost enqueue, Redis without its data): queue again. */
+  async reconcile(olderThanSeconds: number, onlyIds?: string[]): Promise<number> {
+    const em = this.em.fork();
+    let queued = 0;
+    for (const r of await this.repo.unfinished(em, olderThanSeconds)) {
+      if (onlyIds && !onlyIds.includes(r.id)) continue;
+      const job = await this.jobs.queues[REPORTS_QUEUE].getJob(reportJobId(r.id));
+      if (job) continue;
+      await this.enqueue(r);
+      queued++;
+    }
+    return queued;
+  }
+}
