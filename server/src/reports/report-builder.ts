@@ -10,14 +10,14 @@ import { pipeline } from 'node:stream/promises';
 import { AuditService } from '../audit/audit.service.js';
 import { sql } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { HashedFileWriter, type WrittenFile } from './build/hashed-file.js';
-import { copyCsv, queryRows, uuidLiteral, withPgClient } from './build/pg-raw.js';
-import { money, pct, writeSummaryPdf, type Measures, type SummaryRow, type VarianceSummary } from './build/pdf.js';
+import { HashedFileWriter, type WrittenFile } from './render/hashed-file.js';
+import { copyCsv, queryRows, uuidLiteral, withPgClient } from './render/pg-raw.js';
+import { money, pct, writeSummaryPdf, type Measures, type SummaryRow, type VarianceSummary } from './render/pdf.js';
 import {
   DETAIL_BOOLEAN, DETAIL_COLUMNS, DETAIL_NUMERIC, FORCED_TILLS, LATE_MOVEMENTS, RECOUNTS, SLOW_MOVERS, storeDetailQuery,
   SUMMARY_BY_CATEGORY, SUMMARY_BY_REGION, SUMMARY_BY_STORE, SUMMARY_TOTAL, UNCOUNTED,
-} from './build/report-sql.js';
-import { XlsxReport, type XlsxColumn } from './build/xlsx.js';
+} from './render/report-sql.js';
+import { XlsxReport, type XlsxColumn } from './render/xlsx.js';
 import { ReportEvents } from './report-events.js';
 import { ReportsRepository, type ReportRow } from './reports.repository.js';
 

@@ -12,7 +12,7 @@ import { sql } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { REPORTS_QUEUE } from '../jobs/jobs.types.js';
-import { hashFile } from './build/hashed-file.js';
+import { hashFile } from './render/hashed-file.js';
 import { ReportsRepository, mapReport, type ReportRow } from './reports.repository.js';
 
 export const reportJobId = (reportId: string) => `report-${reportId}`;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { ReportProgressV1 } from '@stockfleet/shared';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { DETAIL_COLUMNS } from '../../src/reports/build/report-sql';
+import { DETAIL_COLUMNS } from '../../src/reports/render/report-sql';
 import { ReportsService } from '../../src/reports/reports.service';
 import { bootApp, type TestApp } from '../utils/test-app';
 import type { HttpClient } from '../utils/http';
