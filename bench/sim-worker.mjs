@@ -1,35 +1,168 @@
 // One simulator process: holds many tills as real socket.io clients (websocket transport) that
 // obey their desired state at once, as a till with an empty outbox does. Talks to its parent over IPC.
+// On request the tills also count: closed-loop `count.submit.v1` batches (one batch in flight per
+// till, kept and re-sent until the hub acknowledges it after commit, as the kiosk's outbox does), or
+// an RFID burst (EPC reads, neighbouring tills reading half of each other's tags).
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-const require = createRequire(join(new URL('..', import.meta.url).pathname, 'package.json'));
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(join(root, 'package.json'));
 const { io } = require('socket.io-client');
 const url = process.argv[2];
-let tokens = [];
+let tills = []; // { token, storeId, slot } — slot: the till's index within its store
 let connected = 0;
 let reportedFrozen = 0;
 const sockets = [];
+const modes = new Map(); // socket index → mode last reported
 
-function report(s, mode, epoch) {
+function report(i, s, mode, epoch) {
   s.emit('till.state.v1', { mode, epoch, appVersion: 'sim', scanner: { kind: 'simulated', status: 'ready' }, outboxDepth: 0, lastSaleSeq: 0 }, () => {
+    modes.set(i, mode);
     if (mode === 'frozen') reportedFrozen++;
   });
 }
 
 async function connectAll() {
   // Connect in waves so the hub sees a realistic storm, not one synchronous burst from one event loop tick.
-  for (let i = 0; i < tokens.length; i++) {
-    const s = io(`${url}/till`, { path: '/socket.io', transports: ['websocket'], auth: { token: tokens[i] }, reconnection: true, forceNew: true });
+  for (let i = 0; i < tills.length; i++) {
+    const s = io(`${url}/till`, { path: '/socket.io', transports: ['websocket'], auth: { token: tills[i].token }, reconnection: true, forceNew: true });
     s.on('connect', () => { connected++; });
-    s.on('till.desired.v1', (d) => report(s, d.mode, d.epoch));
+    s.on('till.desired.v1', (d) => report(i, s, d.mode, d.epoch));
     sockets.push(s);
     if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-process.on('message', (m) => {
-  if (m?.tokens) { tokens = m.tokens; void connectAll(); } // too many for argv: tokens come over IPC
-  if (m === 'stats') process.send({ connected, reportedFrozen });
+// ---- counting ---------------------------------------------------------------------------------
+
+const scan = { running: false, accepted: 0, duplicate: 0, rejected: 0, batches: 0, failed: 0, retried: 0, sent: 0, latencies: [], rejectCodes: {}, firstSentAt: 0, lastAckAt: 0, loops: 0 };
+const firstBatches = new Map(); // socket index → its first acknowledged batch (re-sent at the end: must come back duplicate)
+
+/** Sends one batch until the hub acknowledges it (ok: per-entry results) — as the kiosk outbox does. */
+async function deliver(s, stocktakeId, entries) {
+  for (;;) {
+    const t0 = performance.now();
+    let ack;
+    try {
+      ack = await s.timeout(120_000).emitWithAck('count.submit.v1', { stocktakeId, entries });
+    } catch {
+      scan.retried++;
+      continue; // no answer: keep the lines, send them again (idempotent on the hub)
+    }
+    if (!ack?.ok) {
+      scan.failed++;
+      const code = ack?.error?.code ?? 'NO_ACK';
+      scan.rejectCodes[`batch:${code}`] = (scan.rejectCodes[`batch:${code}`] ?? 0) + 1;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    scan.latencies.push(performance.now() - t0);
+    if (scan.latencies.length > 20_000) scan.latencies.splice(0, 10_000);
+    scan.lastAckAt = Date.now();
+    return ack.data.results;
+  }
+}
+
+function tally(results) {
+  scan.batches++;
+  for (const r of results) {
+    if (r.status === 'accepted') scan.accepted++;
+    else if (r.status === 'duplicate') scan.duplicate++;
+    else { scan.rejected++; scan.rejectCodes[r.code] = (scan.rejectCodes[r.code] ?? 0) + 1; }
+  }
+}
+
+/** Barcode counting: each till sends batch after batch (one in flight) until told to stop. */
+async function countLoop(i, cfg) {
+  const s = sockets[i];
+  const { storeId } = tills[i];
+  const zones = cfg.zonesByStore[storeId];
+  const staffId = randomUUID();
+  let seq = cfg.seqBase ?? 0;
+  let n = i * 7919;
+  while (scan.running) {
+    const zoneId = zones[(seq / cfg.batch) % zones.length | 0];
+    const at = Date.now();
+    const entries = new Array(cfg.batch);
+    for (let k = 0; k < cfg.batch; k++) {
+      const p = cfg.products[(n = (n + 104_729) % cfg.products.length)];
+      // Most scans arrive resolved by the till's own catalogue; a share arrive as the raw code for the hub to resolve.
+      entries[k] = (k % cfg.codeEvery === 0)
+        ? { id: randomUUID(), zoneId, code: p.gtin, quantity: 1, at, seq: ++seq, staffId }
+        : { id: randomUUID(), zoneId, productId: p.id, quantity: 1 + (k % 3), at, seq: ++seq, staffId };
+    }
+    if (!scan.firstSentAt) scan.firstSentAt = Date.now();
+    scan.sent += entries.length;
+    const results = await deliver(s, cfg.stocktakeId, entries);
+    tally(results);
+    if (!firstBatches.has(i)) firstBatches.set(i, entries);
+  }
+}
+
+/** RFID burst: every till reads its tags once; till k of a store shares half its tags with till k+1. */
+async function rfidBurst(i, cfg) {
+  const s = sockets[i];
+  const { slot } = tills[i];
+  const staffId = randomUUID();
+  const zoneId = cfg.zonesByStore[tills[i].storeId][0];
+  const first = slot * (cfg.tagsPerTill / 2);
+  const reads = [];
+  for (let t = first; t < first + cfg.tagsPerTill; t++) reads.push(cfg.epcs[t % cfg.epcs.length]);
+  let seq = cfg.seqBase;
+  await new Promise((r) => setTimeout(r, 0));
+  if (!scan.firstSentAt) scan.firstSentAt = Date.now();
+  for (let k = 0; k < reads.length; k += cfg.batch) {
+    const at = Date.now();
+    const entries = reads.slice(k, k + cfg.batch).map((epc) => ({ id: randomUUID(), zoneId, epc, quantity: 1, at, seq: ++seq, staffId }));
+    scan.sent += entries.length;
+    tally(await deliver(s, cfg.stocktakeId, entries));
+  }
+}
+
+async function resendFirst(stocktakeId) {
+  const out = { batches: 0, entries: 0, duplicate: 0, other: 0 };
+  await Promise.all([...firstBatches].map(async ([i, entries]) => {
+    const results = await deliver(sockets[i], stocktakeId, entries);
+    out.batches++;
+    for (const r of results) { out.entries++; if (r.status === 'duplicate') out.duplicate++; else out.other++; }
+  }));
+  return out;
+}
+
+function resetScan() {
+  Object.assign(scan, { accepted: 0, duplicate: 0, rejected: 0, batches: 0, failed: 0, retried: 0, sent: 0, latencies: [], rejectCodes: {}, firstSentAt: 0, lastAckAt: 0 });
+}
+
+process.on('message', async (m) => {
+  if (m?.tokens) { tills = m.tokens.map((t, i) => (typeof t === 'string' ? { token: t, storeId: null, slot: i } : t)); void connectAll(); } // too many for argv: tokens come over IPC
+  if (m === 'stats') {
+    let counting = 0;
+    for (const mode of modes.values()) if (mode === 'counting') counting++;
+    process.send({ connected, reportedFrozen, counting });
+  }
+  if (m?.count) {
+    resetScan();
+    scan.running = true;
+    scan.done = Promise.all(sockets.map((_, i) => countLoop(i, m.count)));
+  }
+  if (m?.rfid) {
+    resetScan();
+    scan.done = Promise.all(sockets.map((_, i) => rfidBurst(i, m.rfid)));
+    await scan.done;
+    process.send({ rfidDone: true });
+  }
+  if (m === 'scanStats') {
+    const { latencies, done, ...rest } = scan;
+    process.send({ scan: rest });
+  }
+  if (m === 'stopCount') {
+    scan.running = false;
+    await scan.done;
+    const { latencies, done, ...rest } = scan;
+    process.send({ stopped: rest, latencies: latencies.slice(-5000) });
+  }
+  if (m?.resend) process.send({ resent: await resendFirst(m.resend) });
   if (m === 'close') { sockets.forEach((s) => s.disconnect()); setTimeout(() => process.exit(0), 200); }
 });

@@ -149,25 +149,25 @@ export class CatalogImportService {
       let updated = 0;
       const thresholdChanged: string[] = [];
       for (let i = 0; i < products.length; i += CHUNK) {
-        // `old` reads the rows as they were before the upsert (one snapshot for the whole statement).
-        const [res] = await run<{ created: number; updated: number; changed: string[] }[]>(
-          `with x as materialized (
-             select * from jsonb_to_recordset(?::jsonb) as x(sku text, name text, category text, cost int, price int, uom text, threshold int)),
-           old as (select p.id, p.low_stock_threshold from product p join x on x.sku = p.sku),
-           up as (
+        const chunk = JSON.stringify(products.slice(i, i + CHUNK));
+        // Products whose threshold this import changes (their balances are re-evaluated for alerts below).
+        const changed = await run<{ id: string }[]>(
+          `select p.id from jsonb_to_recordset(?::jsonb) as x(sku text, threshold int) join product p on p.sku = x.sku where p.low_stock_threshold <> x.threshold`,
+          [chunk],
+        );
+        thresholdChanged.push(...changed.map((c) => c.id));
+        const res = await run<{ inserted: boolean; n: string }[]>(
+          `with up as (
              insert into product (id, sku, name, category, unit_cost_cents, unit_price_cents, uom, low_stock_threshold, created_at, updated_at)
-             select gen_random_uuid(), sku, name, category, cost, price, uom, threshold, now(), now() from x
+             select gen_random_uuid(), sku, name, category, cost, price, uom, threshold, now(), now()
+               from jsonb_to_recordset(?::jsonb) as x(sku text, name text, category text, cost int, price int, uom text, threshold int)
              on conflict (sku) do update set name = excluded.name, category = excluded.category, unit_cost_cents = excluded.unit_cost_cents,
                 unit_price_cents = excluded.unit_price_cents, uom = excluded.uom, low_stock_threshold = excluded.low_stock_threshold, updated_at = now()
-             returning id, low_stock_threshold, (xmax = 0) as inserted)
-           select count(*) filter (where up.inserted)::int as created, count(*) filter (where not up.inserted)::int as updated,
-                  coalesce(array_agg(up.id::text) filter (where old.low_stock_threshold <> up.low_stock_threshold), '{}') as changed
-             from up left join old on old.id = up.id`,
-          [JSON.stringify(products.slice(i, i + CHUNK))],
+             returning (xmax = 0) as inserted)
+           select inserted, count(*) as n from up group by inserted`,
+          [chunk],
         );
-        created += res.created;
-        updated += res.updated;
-        thresholdChanged.push(...res.changed);
+        for (const r of res) r.inserted ? (created += Number(r.n)) : (updated += Number(r.n));
       }
       const [{ n: barcodesCreated }] = await run<{ n: string }[]>(
         `with ins as (

@@ -10,6 +10,8 @@ import { Store } from '../org/org.entities.js';
  */
 @Entity({ tableName: 'stock_movement' })
 @Index({ properties: ['product', 'store', 'id'] })
+// Sales over a window per store: ABC classes of count plans, slow movers.
+@Index({ properties: ['store', 'occurredAt'] })
 export class StockMovement {
   @PrimaryKey({ type: new BigIntType('string'), autoincrement: true }) id!: string;
   @ManyToOne(() => Store, { deleteRule: 'restrict' }) store!: Store;

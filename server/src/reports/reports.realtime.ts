@@ -17,10 +17,11 @@ export class ReportsRealtime implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly events: ReportEvents, private readonly fleet: FleetEvents) {}
 
   async onModuleInit() {
-    this.sub = this.redis.duplicate({ connectionName: 'stockfleet:report-progress' });
+    // Waits for Redis however long it is away (and resubscribes after a reconnect); never blocks the hub's start.
+    this.sub = this.redis.duplicate({ connectionName: 'stockfleet:report-progress', maxRetriesPerRequest: null });
     this.sub.on('error', (e) => this.log.debug(e.message));
     this.sub.on('message', (_channel, message) => this.forward(message));
-    await this.sub.subscribe(this.events.channel);
+    this.sub.subscribe(this.events.channel).catch((e) => this.log.warn(`report progress channel: ${e.message}`));
   }
 
   private forward(message: string) {

@@ -10,6 +10,14 @@ import { StocktakeRepository } from './stocktake.repository.js';
 export class StocktakeLive implements OnModuleDestroy {
   private pending = new Map<string, string>(); // storeId → stocktakeId
   private timer: NodeJS.Timeout | null = null;
+  private flushing = false;
+  /**
+   * The running variance reads every product in scope against every count row of the store: under a scan
+   * stream it cost PostgreSQL as much as the inserts. It is recomputed at most every 5 s per store (the
+   * last value is sent meanwhile, and a trailing flush brings the final one).
+   */
+  private variance = new Map<string, { at: number; entries: number; value: number | null }>();
+  static readonly VARIANCE_EVERY_MS = 5000;
 
   constructor(
     private readonly em: EntityManager,
@@ -48,6 +56,20 @@ export class StocktakeLive implements OnModuleDestroy {
 
   private async flush() {
     this.timer = null;
+    // One flush at a time: a slow one must not pile up behind the next timer.
+    if (this.flushing) {
+      this.timer = setTimeout(() => void this.flush(), 500);
+      return;
+    }
+    this.flushing = true;
+    try {
+      await this.flushOnce();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async flushOnce() {
     const items = [...this.pending];
     this.pending.clear();
     const em = this.em.fork();
@@ -57,6 +79,7 @@ export class StocktakeLive implements OnModuleDestroy {
           `select ss.status, coalesce(ss.scope_products, 0) as scope, ss.snapshot_movement_id, s.scope as st_scope, s.thresholds,
                   (select count(distinct product_id) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id)::int as counted,
                   (select count(*) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id and received_at > now() - interval '1 minute')::int as per_minute,
+                  (select count(*) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id)::int as entries,
                   (select count(*) from terminal t where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null)::int as tills,
                   (select count(*) from terminal t where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null
                      and t.reported_mode in ('frozen', 'counting') and t.reported_epoch >= t.desired_epoch)::int as frozen
@@ -65,8 +88,18 @@ export class StocktakeLive implements OnModuleDestroy {
         // Value of the differences found so far, over the products counted (uncounted ones are not a finding yet).
         let running: number | null = null;
         if (r.snapshot_movement_id && (r.status === 'counting' || r.status === 'review')) {
-          const lines = await this.repo.variance(em, { id: stocktakeId, scope: r.st_scope, thresholds: r.thresholds }, storeId, r.snapshot_movement_id);
-          running = lines.filter((l) => !l.uncounted).reduce((sum, l) => sum + l.varianceValueCents, 0);
+          const key = `${stocktakeId}:${storeId}`;
+          const cached = this.variance.get(key);
+          const now = Date.now();
+          if (cached && cached.entries === r.entries) running = cached.value;
+          else if (cached && now - cached.at < StocktakeLive.VARIANCE_EVERY_MS) {
+            running = cached.value;
+            this.later(stocktakeId, storeId, cached.at + StocktakeLive.VARIANCE_EVERY_MS - now);
+          } else {
+            const lines = await this.repo.variance(em, { id: stocktakeId, scope: r.st_scope, thresholds: r.thresholds }, storeId, r.snapshot_movement_id);
+            running = lines.filter((l) => !l.uncounted).reduce((sum, l) => sum + l.varianceValueCents, 0);
+            this.variance.set(key, { at: now, entries: r.entries, value: running });
+          }
         }
         const payload = { stocktakeId, storeId, status: r.status, tills: r.tills, tillsFrozen: r.frozen, countedProducts: r.counted, scopeProducts: r.scope, scansPerMinute: r.per_minute, runningVarianceValueCents: running };
         this.events.admin?.to(FleetEvents.adminAllRoom).emit('stocktake.progress.v1', payload);
@@ -79,7 +112,21 @@ export class StocktakeLive implements OnModuleDestroy {
     }
   }
 
+  private trailing = new Map<string, NodeJS.Timeout>();
+
+  /** A flush for this store once the running variance may be recomputed. */
+  private later(stocktakeId: string, storeId: string, ms: number) {
+    if (this.trailing.has(storeId)) return;
+    const t = setTimeout(() => {
+      this.trailing.delete(storeId);
+      this.changed(stocktakeId, storeId);
+    }, Math.max(50, ms));
+    t.unref();
+    this.trailing.set(storeId, t);
+  }
+
   onModuleDestroy() {
     if (this.timer) clearTimeout(this.timer);
+    for (const t of this.trailing.values()) clearTimeout(t);
   }
 }

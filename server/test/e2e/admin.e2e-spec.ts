@@ -82,7 +82,7 @@ describe('Admin app against the real hub', () => {
 
       await signIn(adminUser);
       expect(new URL(page.url()).pathname).toBe('/fleet');
-      expect(await navIds(page)).toEqual(['nav-fleet', 'nav-stocktakes', 'nav-catalog', 'nav-stock', 'nav-lowStock', 'nav-audit', 'nav-users']);
+      expect(await navIds(page)).toEqual(['nav-fleet', 'nav-stocktakes', 'nav-plans', 'nav-catalog', 'nav-stock', 'nav-lowStock', 'nav-reports', 'nav-audit', 'nav-users']);
       expect(await page.getByTestId('user-role').innerText()).toBe('Head-office admin');
       expect(await page.getByTestId('enrol-button').isEnabled()).toBe(true);
       await signOut();
@@ -91,7 +91,7 @@ describe('Admin app against the real hub', () => {
 
       const manager = await createUser(t.em(), 'manager', [store.id]);
       await signIn(manager);
-      expect(await navIds(page)).toEqual(['nav-fleet', 'nav-stocktakes', 'nav-catalog', 'nav-stock', 'nav-lowStock', 'nav-audit']);
+      expect(await navIds(page)).toEqual(['nav-fleet', 'nav-stocktakes', 'nav-plans', 'nav-catalog', 'nav-stock', 'nav-lowStock', 'nav-reports', 'nav-audit']);
       expect(await page.getByTestId('user-role').innerText()).toBe('Store manager');
       expect(await page.getByTestId('user-badge').innerText()).toContain('1 stores');
       expect(await page.getByTestId('enrol-button').count()).toBe(1);
@@ -110,7 +110,7 @@ describe('Admin app against the real hub', () => {
       await page.getByTestId('till-dialog').getByText('You can view this till but not control it.').waitFor();
       expect(await page.locator('[data-testid^="till-action-"]').count()).toBe(0);
       await page.keyboard.press('Escape');
-      expect(await navIds(page)).toEqual(['nav-fleet', 'nav-stocktakes', 'nav-catalog', 'nav-stock', 'nav-lowStock', 'nav-audit']);
+      expect(await navIds(page)).toEqual(['nav-fleet', 'nav-stocktakes', 'nav-plans', 'nav-catalog', 'nav-stock', 'nav-lowStock', 'nav-reports', 'nav-audit']);
       expect(await page.getByTestId('user-role').innerText()).toBe('Auditor');
       expect(await page.getByTestId('user-badge').innerText()).toContain('Read-only');
       expect(await page.getByTestId('enrol-button').count()).toBe(0);

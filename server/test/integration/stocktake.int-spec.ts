@@ -153,7 +153,7 @@ describe('Synchronised stocktake', () => {
     await new Promise((r) => adminSocket.once('connect', r as any));
     await sims[0].count(id, [{ zoneId: store.zones[0].id, productId: p.id, quantity: 5 }]);
     // Live progress for admins: counted products, scans per minute, running variance value (5 − 8) × 100 cents.
-    const live = await until(() => progress.at(-1), (x) => !!x && x.countedProducts === 1, 'progress event');
+    const live = await until(() => progress.at(-1), (x) => !!x && x.countedProducts === 1 && x.runningVarianceValueCents === -300, 'progress event with the running variance (refreshed at most every 5 s)');
     adminSocket.disconnect();
     expect(StocktakeProgressV1.safeParse(live).success).toBe(true);
     expect(live).toMatchObject({ storeId: store.id, status: 'counting', tills: 1, tillsFrozen: 1, scansPerMinute: 1, runningVarianceValueCents: -300 });

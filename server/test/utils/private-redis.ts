@@ -46,7 +46,7 @@ export class PrivateRedis {
   /** A clean stop (the append-only file is complete), as a restart by an operator. */
   down(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.child || this.child.exitCode !== null) return resolve();
+      if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
       this.child.once('exit', () => resolve());
       this.child.kill('SIGTERM');
     });

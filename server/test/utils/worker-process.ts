@@ -23,7 +23,7 @@ export class WorkerProcess {
 
   kill9(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.child || this.child.exitCode !== null) return resolve();
+      if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
       this.child.once('exit', () => resolve());
       this.child.kill('SIGKILL');
     });
@@ -31,7 +31,7 @@ export class WorkerProcess {
 
   stop(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.child || this.child.exitCode !== null) return resolve();
+      if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
       this.child.once('exit', () => resolve());
       this.child.kill('SIGTERM');
     });

@@ -1,8 +1,12 @@
 import type {
+  AbcClassDto,
   AuditEventDto,
   BalanceDto,
   CreateProductInput,
   CreateUserInput,
+  CountPlanDto,
+  CountPlanInput,
+  CountPlanRunDto,
   EnrolmentCodeDto,
   ImportResultDto,
   LoginInput,
@@ -10,6 +14,8 @@ import type {
   MovementResultDto,
   Page,
   ProductDto,
+  ReportDto,
+  ReportKind,
   SessionDto,
   StocktakeDto,
   StoreDto,
@@ -19,7 +25,7 @@ import type {
   UserDto,
   VarianceReportDto,
 } from '@stockfleet/shared';
-import { http, upload } from './client';
+import { http, request, upload } from './client';
 import { toQuery } from './query';
 
 type Sig = { signal?: AbortSignal };
@@ -132,4 +138,38 @@ export const stocktakeApi = {
   reasons: (stocktakeId: string, storeId: string, lines: { productId: string; reason: ReasonCode }[]) =>
     http.post<VarianceReportDto>(`${sts(stocktakeId, storeId)}/reasons`, { lines }),
   approve: (stocktakeId: string, storeId: string) => http.post<ApproveResultDto>(`${sts(stocktakeId, storeId)}/approve`),
+};
+
+/** A report request as the hub accepts it (slow-mover fields may be left to the hub's defaults). */
+export type CreateReportBody =
+  | { kind: 'store_variance'; stocktakeId: string; storeId: string }
+  | { kind: 'chain_variance'; stocktakeId: string }
+  | { kind: 'slow_movers'; storeIds?: string[]; windowDays?: number; maxUnitsSold?: number };
+export interface ReportListQuery { stocktakeId?: string; kind?: ReportKind }
+
+export const reportsApi = {
+  /** Newest first (the hub returns at most 200). */
+  list: (q: ReportListQuery, o: Sig = {}) => http.get<ReportDto[]>(`/api/reports${toQuery({ stocktakeId: q.stocktakeId, kind: q.kind })}`, o),
+  get: (reportId: string, o: Sig = {}) => http.get<ReportDto>(`/api/reports/${id(reportId)}`, o),
+  /** 201 with the report queued; NOT_READY, OUT_OF_SCOPE, FORBIDDEN (chain for managers), VALIDATION_FAILED. */
+  create: (body: CreateReportBody) => http.post<ReportDto>('/api/reports', body),
+  /** A failed report only (ILLEGAL_TRANSITION otherwise). */
+  retry: (reportId: string) => http.post<ReportDto>(`/api/reports/${id(reportId)}/retry`),
+};
+
+/** A count plan as the hub accepts it on create and on update (PUT replaces the whole plan). */
+export type CountPlanBody = CountPlanInput;
+
+const plan = (planId: string) => `/api/count-plans/${id(planId)}`;
+
+export const plansApi = {
+  list: (o: Sig = {}) => http.get<CountPlanDto[]>('/api/count-plans', o),
+  get: (planId: string, o: Sig = {}) => http.get<CountPlanDto>(plan(planId), o),
+  create: (body: CountPlanBody) => http.post<CountPlanDto>('/api/count-plans', body),
+  update: (planId: string, body: CountPlanBody) => request<CountPlanDto>('PUT', plan(planId), { json: body }),
+  remove: (planId: string) => request<void>('DELETE', plan(planId)),
+  /** 202: the run is queued; it shows in `runs` once the plans worker has taken it. */
+  runNow: (planId: string) => http.post<{ planId: string; runKey: string }>(`${plan(planId)}/run`),
+  runs: (planId: string, o: Sig = {}) => http.get<CountPlanRunDto[]>(`${plan(planId)}/runs`, o),
+  abc: (planId: string, storeId: string | null, o: Sig = {}) => http.get<AbcClassDto[]>(`${plan(planId)}/abc${toQuery({ storeId })}`, o),
 };

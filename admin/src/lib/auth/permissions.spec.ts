@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { actionableStores, canActOnStore, canEditCatalog, canManageUsers, canPostAnyMovement, navItemForPath, navItemsFor } from './permissions';
+import {
+  actionableStores, canActOnStore, canEditCatalog, canManagePlans, canManageUsers, canPostAnyMovement, canRequestChainReport, canRequestReports,
+  canSeeJobDashboard, navItemForPath, navItemsFor,
+} from './permissions';
 
 const admin = { role: 'admin' as const, storeIds: [] };
 const manager = { role: 'manager' as const, storeIds: ['s1'] };
@@ -34,7 +37,7 @@ describe(navItemsFor.name, () => {
   it('shows users to admins only, and the stocktakes placeholder to everyone', () => {
     expect(navItemsFor(admin)).toContain('users');
     expect(navItemsFor(manager)).not.toContain('users');
-    expect(navItemsFor(auditor)).toEqual(['fleet', 'stocktakes', 'catalog', 'stock', 'lowStock', 'audit']);
+    expect(navItemsFor(auditor)).toEqual(['fleet', 'stocktakes', 'plans', 'catalog', 'stock', 'lowStock', 'reports', 'audit']);
     expect(navItemsFor(null)).toEqual([]);
   });
 });
@@ -48,4 +51,18 @@ describe(navItemForPath.name, () => {
     ['/stocktakesX', null],
     ['/', null],
   ])('%s → %s', (p, item) => expect(navItemForPath(p)).toBe(item));
+});
+
+describe('reports and count plans', () => {
+  it('lets every role ask for reports, keeps the chain report from managers and the job dashboard with admins', () => {
+    expect([admin, manager, auditor, null].map(canRequestReports)).toEqual([true, true, true, false]);
+    expect([admin, manager, auditor, null].map(canRequestChainReport)).toEqual([true, false, true, false]);
+    expect([admin, manager, auditor].map(canSeeJobDashboard)).toEqual([true, false, false]);
+  });
+  it('lets only admins write count plans, and shows both pages to every role', () => {
+    expect([admin, manager, auditor].map(canManagePlans)).toEqual([true, false, false]);
+    for (const u of [admin, manager, auditor]) expect(navItemsFor(u)).toEqual(expect.arrayContaining(['reports', 'plans']));
+    expect(navItemForPath('/reports')).toBe('reports');
+    expect(navItemForPath('/plans')).toBe('plans');
+  });
 });

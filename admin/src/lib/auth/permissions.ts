@@ -2,15 +2,17 @@ import type { StoreDto, UserDto } from '@stockfleet/shared';
 
 type Who = Pick<UserDto, 'role' | 'storeIds'> | null | undefined;
 
-export const NAV_ITEMS = ['fleet', 'stocktakes', 'catalog', 'stock', 'lowStock', 'audit', 'users'] as const;
+export const NAV_ITEMS = ['fleet', 'stocktakes', 'plans', 'catalog', 'stock', 'lowStock', 'reports', 'audit', 'users'] as const;
 export type NavItem = (typeof NAV_ITEMS)[number];
 
 export const NAV_PATHS: Record<NavItem, string> = {
   fleet: '/fleet',
   stocktakes: '/stocktakes',
+  plans: '/plans',
   catalog: '/catalog',
   stock: '/stock',
   lowStock: '/low-stock',
+  reports: '/reports',
   audit: '/audit',
   users: '/users',
 };
@@ -76,4 +78,24 @@ export function canActOnStocktake(user: Who, scope: { kind: string; storeIds: re
   if (user.role === 'admin') return true;
   if (user.role !== 'manager' || scope.kind !== 'stores') return false;
   return scope.storeIds.every((s) => user.storeIds.includes(s));
+}
+
+/** Ask for a report (variance of a store they may read, slow movers): every role, auditors included. */
+export function canRequestReports(user: Who): boolean {
+  return !!user;
+}
+
+/** The consolidated chain report is for head office and auditors, not store managers (the hub's rule). */
+export function canRequestChainReport(user: Who): boolean {
+  return user?.role === 'admin' || user?.role === 'auditor';
+}
+
+/** bull-board, the job dashboard, is mounted for admins only. */
+export function canSeeJobDashboard(user: Who): boolean {
+  return user?.role === 'admin';
+}
+
+/** Count plans are head office's: admins create, change, delete and run them; the others read. */
+export function canManagePlans(user: Who): boolean {
+  return user?.role === 'admin';
 }

@@ -3,6 +3,7 @@ import {
   ADMIN_NAMESPACE,
   FleetChangedV1,
   LowStockAlertV1,
+  ReportProgressV1,
   SOCKET_PATH,
   StocktakeProgressV1,
   type AdminToHubEvents,
@@ -40,6 +41,19 @@ const lowStockListeners = new Set<(e: LowStockAlertEvent) => void>();
 export function onLowStockAlert(fn: (e: LowStockAlertEvent) => void): () => void {
   lowStockListeners.add(fn);
   return () => lowStockListeners.delete(fn);
+}
+
+/** A report's status or progress moved (admins and auditors: every report; managers: their stores'). */
+export type ReportProgressEvent = ReportProgressV1;
+const reportProgressListeners = new Set<(e: ReportProgressEvent) => void>();
+
+/**
+ * Report progress from whichever admin socket is open; returns the unsubscribe function. Missed events
+ * are not replayed: listeners refetch on reconnect (`Fleet.onConnect`).
+ */
+export function onReportProgress(fn: (e: ReportProgressEvent) => void): () => void {
+  reportProgressListeners.add(fn);
+  return () => reportProgressListeners.delete(fn);
 }
 
 /**
@@ -99,6 +113,12 @@ export function connectAdminSocket(h: AdminSocketHandlers): { close(): void } {
     const parsed = LowStockAlertV1.safeParse(payload);
     if (parsed.success) for (const fn of lowStockListeners) fn(parsed.data);
     else console.warn('alert.low_stock.v1 payload ignored', parsed.error.issues.slice(0, 3));
+  });
+
+  socket.on('report.progress.v1', (payload) => {
+    const parsed = ReportProgressV1.safeParse(payload);
+    if (parsed.success) for (const fn of reportProgressListeners) fn(parsed.data);
+    else console.warn('report.progress.v1 payload ignored', parsed.error.issues.slice(0, 3));
   });
 
   function scheduleRetry() {
