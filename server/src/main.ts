@@ -3,8 +3,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.factory.js';
-import { resolveRedis, RedisUnavailableError } from './common/redis/local-redis.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { runMain } from './common/run-main.js';
+import { resolveRedis } from './common/redis/local-redis.js';
+import { loadConfig } from './config/config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { migrate } from './database/migrate.js';
 import { ormConfig } from './database/mikro-orm.config.js';
@@ -83,11 +84,4 @@ function printCredentials(creds: DemoCredentials, dataDir: string, say: (s: stri
   writeFileSync(join(dataDir, 'demo-credentials.txt'), lines.join('\n') + '\n', { mode: 0o600 });
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
-    process.stderr.write(`\n${err.message}\n\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

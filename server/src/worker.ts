@@ -5,9 +5,10 @@ import type { Redis } from 'ioredis';
 import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Runtime } from './app.module.js';
+import { runMain } from './common/run-main.js';
 import { AuditService } from './audit/audit.service.js';
 import { createRedis, REDIS } from './common/redis/redis.js';
-import { RedisUnavailableError, resolveRedis } from './common/redis/local-redis.js';
+import { resolveRedis } from './common/redis/local-redis.js';
 import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { ormConfig } from './database/mikro-orm.config.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -71,11 +72,4 @@ async function main() {
   process.on('SIGTERM', () => void stop());
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
-    process.stderr.write(`\n${err.message}\n\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -113,8 +113,10 @@ export class XlsxReport {
    * ten-million-row sheet never piles up in memory.
    */
   private async drain(ws: ExcelJS.Worksheet) {
+    // The sheet's buffer feeds archiver through a readable-stream v2 PassThrough: no `writableLength` there.
     const target = (ws as any).stream?.pipes?.[0];
-    if (target && typeof target.writableLength === 'number' && target.writableLength > 4 << 20) {
+    const backlog: number | undefined = target?._writableState?.length ?? target?.writableLength;
+    if (target && typeof backlog === 'number' && backlog > 4 << 20) {
       await once(target, 'drain');
     } else if (this.out.writableNeedDrain) {
       await once(this.out, 'drain');
