@@ -12,7 +12,7 @@ export default async function globalTeardown() {
   const redis = new Redis(process.env.SF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    for (const pattern of [`sf-test-${name}:*`, `sf-test:${name}:*`]) {
+    for (const pattern of [`sf-test-${name}:*`, `sf-test-${name}-*`, `sf-test:${name}:*`]) {
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

@@ -13,6 +13,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { REPORTS_QUEUE } from '../jobs/jobs.types.js';
 import { hashFile } from './render/hashed-file.js';
+import { ReportEvents } from './report-events.js';
 import { ReportsRepository, mapReport, type ReportRow } from './reports.repository.js';
 
 export const reportJobId = (reportId: string) => `report-${reportId}`;
@@ -31,6 +32,7 @@ export class ReportsService {
     private readonly repo: ReportsRepository,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
+    private readonly events: ReportEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +45,8 @@ export class ReportsService {
 
   /** Queues after the commit; if Redis is away the reconciler queues it later (the row is already safe). */
   async enqueueSoon(r: ReportRow) {
+    // Other admin apps learn of the new report at once (before its job exists, so never after its first progress).
+    await this.events.publish({ reportId: r.id, status: 'queued', progress: 0, error: null, storeIds: r.store_scope }, true);
     await this.enqueue(r).catch((e) => this.log.warn(`Report ${r.id} not queued yet (${e.message}); the reconciler will queue it`));
   }
 
@@ -123,6 +127,7 @@ export class ReportsService {
       await this.audit.record(tem, { ...fromUser(actor), action: 'report.retried', storeId: r.store_id, subject: id });
     });
     const fresh = (await this.repo.get(em, id))!;
+    await this.events.publish({ reportId: id, status: 'queued', progress: 0, error: null, storeIds: fresh.store_scope }, true);
     await this.enqueue(fresh);
     return mapReport(fresh, await this.repo.files(em, [id]));
   }

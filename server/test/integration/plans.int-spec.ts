@@ -20,6 +20,10 @@ function local(at: number | string, timeZone: string) {
   return { date: `${get('year')}-${get('month')}-${get('day')}`, day: Number(get('day')), time: `${get('hour')}:${get('minute')}`, weekday: get('weekday') };
 }
 
+// Hubs of other specs with workers repair the schedulers of every plan in the shared database; this spec's
+// hubs get a queue of their own so those repairs cannot race its assertions.
+const PREFIX = `sf-test-${process.env.SF_TEST_RUN_ID}-plans`;
+
 describe('Count plans', () => {
   let t: TestApp;
   let admin: Awaited<ReturnType<typeof signedIn>>;
@@ -28,7 +32,7 @@ describe('Count plans', () => {
   const sql = (text: string, params: unknown[] = []) => t.em().getConnection().execute<any[]>(text, params);
 
   beforeAll(async () => {
-    t = await bootApp({ RUN_WORKERS: 'true' });
+    t = await bootApp({ RUN_WORKERS: 'true', BULL_PREFIX: PREFIX });
     admin = await signedIn(t.url, t.em(), 'admin');
     queue = t.app.get(JobsService).queues[PLANS_QUEUE];
   });
@@ -142,7 +146,7 @@ describe('Count plans', () => {
       await queue.upsertJobScheduler(off.id, { pattern: '0 6 * * *' }, { name: 'plan.run.v1', data: { name: 'plan.run.v1', planId: off.id } });
 
       // A hub node that starts (with workers) checks every plan's scheduler.
-      const node = await bootApp({ RUN_WORKERS: 'true' });
+      const node = await bootApp({ RUN_WORKERS: 'true', BULL_PREFIX: PREFIX });
       try {
         await until(() => queue.getJobScheduler(kept.id), (s) => !!s, 'scheduler put back at start');
         await until(() => queue.getJobScheduler(orphan), (s) => !s, 'orphan scheduler removed at start');

@@ -199,6 +199,7 @@ describe('Reports', () => {
     socket.disconnect();
     expect(mine.every((e) => ReportProgressV1.safeParse(e).success)).toBe(true);
     expect(mine.some((e) => e.status === 'running')).toBe(true);
+    expect(mine[0]).toMatchObject({ status: 'queued', progress: 0 }); // told at once, before any worker picks it up
 
     const csv = parse(readFileSync(join(reportsDir, req.body.id, done.files[0].fileName)), { bom: true, columns: true }) as any[];
     expect(csv.map((r) => r.sku)).toEqual([s.p1.sku, s.p2.sku, s.p3.sku].sort());
