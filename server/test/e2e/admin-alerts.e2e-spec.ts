@@ -1,39 +1,22 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { BrowserContext } from 'playwright-core';
-import { bootApp, type TestApp } from '../utils/test-app';
-import { launchBrowser } from '../utils/browser';
+import type { TestApp } from '../utils/test-app';
 import { createProduct, createStore } from '../utils/factories';
 import type { HttpClient } from '../utils/http';
 import { enrolTill, TillClient } from '../utils/till-client';
-import { apiSession, Browser, shot, SHORT, textMatches } from './admin-helpers';
+import { type Browser, useAdminHub, shot, SHORT, textMatches } from './admin-helpers';
 
 /** The low-stock page in Debian's Chromium: alerts raised by a till's sale appear live, without a reload. */
-const BUILD = join(__dirname, '..', '..', '..', 'admin', 'build', 'index.html');
 
 describe('Low-stock alerts in the admin app', () => {
+  const hub = useAdminHub();
   let t: TestApp;
-  let ctx: BrowserContext;
   let b: Browser;
   let admin: HttpClient;
   let till: TillClient | null = null;
-
-  beforeAll(async () => {
-    if (!existsSync(BUILD)) throw new Error('admin/build is missing: run `npm run build -w admin` first');
-    [t, ctx] = await Promise.all([bootApp(), launchBrowser()]);
-    b = new Browser(ctx, t);
-    admin = (await apiSession(t, 'admin')).http;
-  });
+  beforeAll(() => ({ t, b, admin } = hub));
   afterEach(() => {
     till?.close();
     till = null;
-    expect(b.takeProblems()).toEqual([]);
-  });
-  afterAll(async () => {
-    await b?.close();
-    await ctx?.close();
-    await t?.close();
   });
 
   it('shows an alert the moment a sale takes a balance below its threshold, and clears it on restock', async () => {

@@ -2,8 +2,10 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { IMPORT_COLUMNS } from '@stockfleet/shared';
 import { createUser, newGtin13 } from '../utils/factories';
 import { HttpClient } from '../utils/http';
-import { screenshotPath } from '../utils/browser';
-import type { TestApp } from '../utils/test-app';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, screenshotPath } from '../utils/browser';
+import { bootApp, type TestApp } from '../utils/test-app';
 
 export type Role = 'admin' | 'manager' | 'auditor';
 export const SHORT = 5_000;
@@ -88,3 +90,36 @@ export function catalogueCsv(products: CsvProduct[]): string {
 }
 
 export const gtin = newGtin13;
+
+const ADMIN_BUILD = join(__dirname, '..', '..', '..', 'admin', 'build', 'index.html');
+
+export interface AdminHub {
+  t: TestApp;
+  ctx: BrowserContext;
+  b: Browser;
+  admin: HttpClient;
+}
+
+/**
+ * One admin-app browser spec's world: the real hub (with these config overrides), Debian's Chromium and an
+ * admin API session, started before the spec's tests and closed after them. After each test no page may
+ * have had an uncaught exception, a CSP refusal or an ignored socket payload.
+ */
+export function useAdminHub(overrides: Record<string, string> = {}): AdminHub {
+  const hub = {} as AdminHub;
+  beforeAll(async () => {
+    if (!existsSync(ADMIN_BUILD)) throw new Error('admin/build is missing: run `npm run build -w admin` first');
+    [hub.t, hub.ctx] = await Promise.all([bootApp(overrides), launchBrowser()]);
+    hub.b = new Browser(hub.ctx, hub.t);
+    hub.admin = (await apiSession(hub.t, 'admin')).http;
+  });
+  afterEach(() => {
+    expect(hub.b.takeProblems()).toEqual([]);
+  });
+  afterAll(async () => {
+    await hub.b?.close();
+    await hub.ctx?.close();
+    await hub.t?.close();
+  });
+  return hub;
+}

@@ -1,24 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { bootApp, type TestApp } from '../utils/test-app';
-import { launchBrowser } from '../utils/browser';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../utils/test-app';
 import { createProduct, createStore } from '../utils/factories';
 import type { HttpClient } from '../utils/http';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
 import { until } from '../utils/until';
-import { apiSession, Browser, shot, SHORT, textMatches } from './admin-helpers';
+import { type Browser, useAdminHub, shot, SHORT, textMatches } from './admin-helpers';
 
 /**
  * The reports and count-plans pages in Debian's Chromium against a real hub with its BullMQ workers:
  * a chain stocktake's automatic report and a requested store report build live on screen, the CSV is
  * downloaded through the page's link, and a weekly ABC plan is created and run from its dialog.
  */
-const BUILD = join(__dirname, '..', '..', '..', 'admin', 'build', 'index.html');
 const LONG = 45_000;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -91,33 +89,19 @@ const files = (page: Page, reportId: string) => page.locator(`[data-testid="repo
 const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
 
 describe('Reports and count plans in the admin app', () => {
+  // A pause between build steps keeps each report "running" long enough to see its bar move.
+  const hub = useAdminHub({ RUN_WORKERS: 'true', REPORTS_DIR: mkdtempSync(join(tmpdir(), 'sf-reports-')), REPORT_STEP_DELAY_MS: '1200' });
   let t: TestApp;
-  let ctx: BrowserContext;
   let b: Browser;
   let admin: HttpClient;
   const tills: SimTill[] = [];
   let s: Awaited<ReturnType<typeof countedStocktake>>;
 
   beforeAll(async () => {
-    if (!existsSync(BUILD)) throw new Error('admin/build is missing: run `npm run build -w admin` first');
-    // A pause between build steps keeps each report "running" long enough to see its bar move.
-    [t, ctx] = await Promise.all([
-      bootApp({ RUN_WORKERS: 'true', REPORTS_DIR: mkdtempSync(join(tmpdir(), 'sf-reports-')), REPORT_STEP_DELAY_MS: '1200' }),
-      launchBrowser(),
-    ]);
-    b = new Browser(ctx, t);
-    admin = (await apiSession(t, 'admin')).http;
+    ({ t, b, admin } = hub);
     s = await countedStocktake(t, admin, tills);
   });
-  afterEach(() => {
-    expect(b.takeProblems()).toEqual([]);
-  });
-  afterAll(async () => {
-    tills.forEach((c) => c.close());
-    await b?.close();
-    await ctx?.close();
-    await t?.close();
-  });
+  afterAll(() => tills.forEach((c) => c.close()));
 
   it('shows the automatic chain report and a requested store report building live, and downloads the CSV through its link', async () => {
     const { page } = await b.as('admin', [], `/reports?stocktakeId=${s.id}`);

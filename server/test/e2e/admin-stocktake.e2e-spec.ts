@@ -1,46 +1,28 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { bootApp, type TestApp } from '../utils/test-app';
-import { launchBrowser } from '../utils/browser';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../utils/test-app';
 import { createProduct, createStore } from '../utils/factories';
 import type { HttpClient } from '../utils/http';
 import { enrolTill } from '../utils/till-client';
 import { SimTill } from '../utils/sim-till';
 import { until } from '../utils/until';
-import { apiSession, Browser, shot, textMatches } from './admin-helpers';
+import { type Browser, useAdminHub, shot, textMatches } from './admin-helpers';
 
 /**
  * The stocktake pages of the admin SPA (admin/build) in Debian's Chromium against the real hub, with
  * two simulated tills that obey the hub's desired state: wizard → control room → count → review →
  * recount → approve, and the ledger afterwards.
  */
-const BUILD = join(__dirname, '..', '..', '..', 'admin', 'build', 'index.html');
 const LONG = 20_000;
 
 describe('Admin stocktake pages against the real hub', () => {
+  const hub = useAdminHub();
   let t: TestApp;
-  let ctx: BrowserContext;
   let b: Browser;
   let admin: HttpClient;
   const sims: SimTill[] = [];
-
-  beforeAll(async () => {
-    if (!existsSync(BUILD)) throw new Error('admin/build is missing: run `npm run build -w admin` first');
-    [t, ctx] = await Promise.all([bootApp(), launchBrowser()]);
-    b = new Browser(ctx, t);
-    admin = (await apiSession(t, 'admin')).http;
-  });
-  afterEach(() => {
-    sims.splice(0).forEach((s) => s.close());
-    expect(b.takeProblems()).toEqual([]);
-  });
-  afterAll(async () => {
-    await b?.close();
-    await ctx?.close();
-    await t?.close();
-  });
+  beforeAll(() => ({ t, b, admin } = hub));
+  afterEach(() => sims.splice(0).forEach((s) => s.close()));
 
   /** The same view in English and in simplified Chinese (the language switcher, then back). */
   async function shots(page: Page, name: string, opts: { fullPage?: boolean } = {}) {

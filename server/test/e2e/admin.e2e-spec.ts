@@ -1,46 +1,27 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { bootApp, type TestApp } from '../utils/test-app';
-import { launchBrowser } from '../utils/browser';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../utils/test-app';
 import { createProduct, createStore, createUser, onHand } from '../utils/factories';
 import { HttpClient } from '../utils/http';
 import { enrolTill, TillClient } from '../utils/till-client';
-import { apiSession, Browser, catalogueCsv, gtin, shot, textMatches } from './admin-helpers';
+import { type Browser, useAdminHub, catalogueCsv, gtin, shot, textMatches } from './admin-helpers';
 
 /**
  * The admin SPA (admin/build, served by the hub at `/`) in Debian's Chromium against the real hub,
  * its PostgreSQL and Redis. Every test makes its own stores, users and products.
  */
-const BUILD = join(__dirname, '..', '..', '..', 'admin', 'build', 'index.html');
 const tillState = (over: Record<string, unknown> = {}) => ({
   mode: 'selling', epoch: 0, appVersion: '2.4.1-e2e', scanner: { kind: 'wedge', status: 'ready' }, outboxDepth: 0, lastSaleSeq: 0, ...over,
 });
 const uniq = () => Math.random().toString(36).slice(2, 8);
 
 describe('Admin app against the real hub', () => {
+  const hub = useAdminHub();
   let t: TestApp;
-  let ctx: BrowserContext;
   let b: Browser;
   let admin: HttpClient;
   const tills: TillClient[] = [];
-
-  beforeAll(async () => {
-    if (!existsSync(BUILD)) throw new Error('admin/build is missing: run `npm run build -w admin` first');
-    [t, ctx] = await Promise.all([bootApp(), launchBrowser()]);
-    b = new Browser(ctx, t);
-    admin = (await apiSession(t, 'admin')).http;
-  });
-  afterEach(() => {
-    tills.splice(0).forEach((c) => c.close());
-    // No uncaught exception, CSP refusal or ignored socket payload in any page of the test.
-    expect(b.takeProblems()).toEqual([]);
-  });
-  afterAll(async () => {
-    await b?.close();
-    await ctx?.close();
-    await t?.close();
-  });
+  beforeAll(() => ({ t, b, admin } = hub));
+  afterEach(() => tills.splice(0).forEach((c) => c.close()));
 
   const receive = async (storeId: string, productId: string, quantity: number) => {
     const res = await admin.post('/api/stock/receipts', { idempotencyKey: `seed:${uniq()}${uniq()}`, storeId, lines: [{ productId, quantity }] });
