@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: hub processes, fleet seeding, simulator IPC, CPU accounting.
 import { fork, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,8 +101,9 @@ export async function startHub(dbUrl, { stream = `sf-bench:${randomUUID()}`, env
   const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const dataDir = mkdtempSync(join(tmpdir(), 'sf-bench-'));
   const proc = spawn(process.execPath, [...nodeArgs, join(root, 'server/dist/src/main.js')], {
-    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), DEMO_SEED: 'false', LOG_LEVEL: 'error', DB_POOL_MAX: '20', DATA_DIR: dataDir, SOCKET_STREAM: stream, ...env },
-    stdio: 'ignore',
+    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), DEMO_SEED: 'false', LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', DB_POOL_MAX: '20', DATA_DIR: dataDir, SOCKET_STREAM: stream, ...env },
+    // BENCH_HUB_LOG=/tmp/hub.log (and BENCH_HUB_LOG_LEVEL=debug): the hub processes' output goes there while looking for a bottleneck.
+    stdio: process.env.BENCH_HUB_LOG ? ['ignore', openSync(process.env.BENCH_HUB_LOG, 'a'), openSync(process.env.BENCH_HUB_LOG, 'a')] : 'ignore',
   });
   proc.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const base = `http://127.0.0.1:${port}`;

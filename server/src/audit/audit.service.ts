@@ -55,6 +55,23 @@ export class AuditService {
     );
   }
 
+  /** Many events in one statement (a chain-wide transition), in the caller's transaction. */
+  async recordMany(em: EntityManager, events: AuditInput[]): Promise<void> {
+    if (!events.length) return;
+    const rows = events.map((e) => ({
+      actor_type: e.actorType, actor_id: e.actorId ?? null, actor_name: e.actorName ?? null, action: e.action, store_id: e.storeId ?? null,
+      subject: e.subject ?? null, details: e.details === undefined ? null : e.details, ip: e.ip ?? null,
+    }));
+    await em.getConnection().execute(
+      `insert into audit_event (actor_type, actor_id, actor_name, action, store_id, subject, details, ip)
+       select actor_type, actor_id, actor_name, action, store_id, subject, details, ip
+         from jsonb_to_recordset(?::jsonb) as x(actor_type text, actor_id uuid, actor_name text, action text, store_id uuid, subject text, details jsonb, ip text)`,
+      [JSON.stringify(rows)],
+      'run',
+      em.getTransactionContext(),
+    );
+  }
+
   async list(em: EntityManager, actor: UserActor, q: AuditQuery): Promise<Page<AuditEventDto>> {
     const where: string[] = [];
     const params: unknown[] = [];

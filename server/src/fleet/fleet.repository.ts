@@ -53,8 +53,25 @@ export class FleetRepository {
       em,
       `update terminal set desired_mode = ?, desired_epoch = desired_epoch + 1, desired_reason = ?::jsonb, desired_since = now()
          ${remoteLocked === undefined ? '' : ', remote_locked = ' + (remoteLocked ? 'true' : 'false')}
-        where id = any(?::uuid[]) returning id, desired_mode, desired_epoch, desired_reason, desired_since`,
+        where id in (select id from terminal where id = any(?::uuid[]) order by id for update) returning id, desired_mode, desired_epoch, desired_reason, desired_since`,
       [mode, JSON.stringify(reason), `{${ids.join(',')}}`],
+    );
+    return rows.map((r: any) => this.desiredFromRow(r));
+  }
+
+  /**
+   * Moves every active till of these stores (or only the drill tills of a practice count) to a mode with
+   * a fresh epoch, in one statement; rows locked in id order. Runs in the caller's transaction.
+   */
+  async steerStores(em: EntityManager, storeIds: string[], onlyTills: string[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }): Promise<TillDesired[]> {
+    if (!storeIds.length) return [];
+    const only = onlyTills.length ? 'and id = any(?::uuid[])' : '';
+    const rows = await sql(
+      em,
+      `with l as (select id from terminal where store_id = any(?::uuid[]) and token_hash is not null and revoked_at is null ${only} order by id for update)
+       update terminal set desired_mode = ?, desired_epoch = desired_epoch + 1, desired_reason = ?::jsonb, desired_since = now()
+        where id in (select id from l) returning id, desired_mode, desired_epoch, desired_reason, desired_since`,
+      [`{${storeIds.join(',')}}`, ...(onlyTills.length ? [`{${onlyTills.join(',')}}`] : []), mode, JSON.stringify(reason)],
     );
     return rows.map((r: any) => this.desiredFromRow(r));
   }
@@ -63,10 +80,20 @@ export class FleetRepository {
     await sql(this.em, `update terminal set online = ?, last_seen_at = now() where id = ?`, [online, id]);
   }
 
-  async saveReported(id: string, s: TillState) {
-    await sql(this.em, `update terminal set reported_mode = ?, reported_epoch = ?, reported_state = ?::jsonb, last_seen_at = now(), online = true where id = ?`, [
-      s.mode, s.epoch, JSON.stringify(s), id,
-    ]);
+  /** Many tills' reports in one statement (a till reported twice keeps its last report). */
+  async saveReportedMany(items: Array<{ id: string; state: TillState }>) {
+    const last = new Map<string, TillState>();
+    for (const i of items) last.set(i.id, i.state);
+    const rows = [...last].map(([id, state]) => ({ id, mode: state.mode, epoch: state.epoch, state }));
+    // Rows are locked in id order first, as every multi-till write does, so two of them never deadlock.
+    await sql(
+      this.em,
+      `with x as (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, mode text, epoch bigint, state jsonb)),
+            l as (select t.id from terminal t where t.id in (select id from x) order by t.id for update)
+       update terminal t set reported_mode = x.mode, reported_epoch = x.epoch, reported_state = x.state, last_seen_at = now(), online = true
+         from x where t.id = x.id and t.id in (select id from l)`,
+      [JSON.stringify(rows)],
+    );
   }
 
   async saveClock(id: string, offsetMs: number | null, rttMs: number | null) {

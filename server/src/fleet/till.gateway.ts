@@ -16,6 +16,7 @@ import {
   TILL_NAMESPACE,
   TillHeartbeatV1,
   TillStateV1,
+  type TillState,
   type HubToTillEvents,
   type TillToHubEvents,
 } from '@stockfleet/shared';
@@ -27,12 +28,13 @@ import { toDomainException } from '../common/http-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { FleetHooks } from './fleet-hooks.js';
 import { FleetNotifier } from './fleet-notifier.js';
-import { FleetEvents } from './fleet.events.js';
+import { FleetEvents, type Fanout } from './fleet.events.js';
 import { FleetRepository } from './fleet.repository.js';
 import { FleetService } from './fleet.service.js';
 import type { TerminalIdentity } from './fleet.types.js';
 import { SalesService } from './sales.service.js';
 import { handle } from './socket-utils.js';
+import { GroupCommit } from '../common/group-commit.js';
 
 interface TillSocketData {
   till: TerminalIdentity;
@@ -44,6 +46,12 @@ type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>
 @WebSocketGateway({ namespace: TILL_NAMESPACE })
 export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly log = new Logger('TillGateway');
+  /** State reports that arrive together (a chain-wide freeze: every till at once) share one UPDATE; in order. */
+  private readonly reportedStates = new GroupCommit<{ id: string; state: TillState }>(async (items) => {
+    const t0 = Date.now();
+    await this.repo.saveReportedMany(items);
+    this.log.debug(`${items.length} till state report(s) saved in ${Date.now() - t0} ms`);
+  }, { maxInFlight: 1, maxItems: 5000 });
 
   constructor(
     private readonly fleet: FleetService,
@@ -59,6 +67,8 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   afterInit(ns: Namespace) {
     this.events.till = ns as any;
+    // Fan-outs published by the other hub nodes, delivered to this node's sockets.
+    (ns as any).on(FleetEvents.FANOUT, (items: string) => this.events.deliver(JSON.parse(items) as Fanout[]));
     ns.use((socket, next) => {
       this.fleet
         .identify((socket.handshake.auth as { token?: string })?.token)
@@ -102,7 +112,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('till.state.v1')
   state(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
     return handle(TillStateV1, body, async (s) => {
-      await this.repo.saveReported(socket.data.till.terminalId, s);
+      await this.reportedStates.push({ id: socket.data.till.terminalId, state: s });
       this.notifier.changed(socket.data.till.terminalId);
       this.hooks.reported.next({ till: socket.data.till, state: s });
       return null;

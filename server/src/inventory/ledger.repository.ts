@@ -148,3 +148,14 @@ export async function lockStoreLedger(em: EntityManager, storeId: string): Promi
   const [row] = await sql<{ id: string | null }[]>(em, `select max(id)::text as id from stock_movement`);
   return row.id ?? '0';
 }
+
+/**
+ * The same for many stores at once (a chain-wide barrier): the locks are taken in the order movements
+ * take theirs (sorted store ids), in one round trip; returns the last movement id then visible.
+ */
+export async function lockStoreLedgers(em: EntityManager, storeIds: string[]): Promise<string> {
+  const sorted = [...new Set(storeIds)].sort();
+  await sql(em, `select count(pg_advisory_xact_lock(hashtext('ledger:' || s))) from (select s from unnest(?::text[]) with ordinality as q(s, n) order by n) o`, [`{${sorted.join(',')}}`]);
+  const [row] = await sql<{ id: string | null }[]>(em, `select max(id)::text as id from stock_movement`);
+  return row.id ?? '0';
+}

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { StocktakeTasks } from '@stockfleet/shared';
-import { FleetEvents } from '../fleet/fleet.events.js';
+import { adminEmit, FleetEvents, type Fanout } from '../fleet/fleet.events.js';
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
 
@@ -46,7 +46,7 @@ export class StocktakeLive implements OnModuleDestroy {
 
   async pushTasks(storeId: string) {
     const tasks = await this.tasksFor(storeId);
-    if (tasks) (this.events.till as any)?.to(FleetEvents.storeRoom(storeId)).emit('stocktake.tasks.v1', tasks);
+    if (tasks) this.events.fanout([tasksEmit(storeId, tasks)]);
   }
 
   changed(stocktakeId: string, storeId: string) {
@@ -69,47 +69,76 @@ export class StocktakeLive implements OnModuleDestroy {
     }
   }
 
+  /** Every store that changed since the last flush, in three statements, and one fan-out to every hub node. */
   private async flushOnce() {
     const items = [...this.pending];
     this.pending.clear();
+    if (!items.length) return;
     const em = this.em.fork();
-    for (const [storeId, stocktakeId] of items) {
-      try {
-        const [r] = await sql<any[]>(em,
-          `select ss.status, coalesce(ss.scope_products, 0) as scope, ss.snapshot_movement_id, s.scope as st_scope, s.thresholds,
-                  (select count(distinct product_id) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id)::int as counted,
-                  (select count(*) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id and received_at > now() - interval '1 minute')::int as per_minute,
-                  (select count(*) from count_entry where stocktake_id = ss.stocktake_id and store_id = ss.store_id)::int as entries,
-                  (select count(*) from terminal t where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null)::int as tills,
-                  (select count(*) from terminal t where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null
-                     and t.reported_mode in ('frozen', 'counting') and t.reported_epoch >= t.desired_epoch)::int as frozen
-             from stocktake_store ss join stocktake s on s.id = ss.stocktake_id where ss.stocktake_id = ? and ss.store_id = ?`, [stocktakeId, storeId]);
-        if (!r) continue;
-        // Value of the differences found so far, over the products counted (uncounted ones are not a finding yet).
-        let running: number | null = null;
-        if (r.snapshot_movement_id && (r.status === 'counting' || r.status === 'review')) {
-          const key = `${stocktakeId}:${storeId}`;
-          const cached = this.variance.get(key);
-          const now = Date.now();
-          if (cached && cached.entries === r.entries) running = cached.value;
-          else if (cached && now - cached.at < StocktakeLive.VARIANCE_EVERY_MS) {
-            running = cached.value;
-            this.later(stocktakeId, storeId, cached.at + StocktakeLive.VARIANCE_EVERY_MS - now);
-          } else {
-            const lines = await this.repo.variance(em, { id: stocktakeId, scope: r.st_scope, thresholds: r.thresholds }, storeId, r.snapshot_movement_id);
-            running = lines.filter((l) => !l.uncounted).reduce((sum, l) => sum + l.varianceValueCents, 0);
-            this.variance.set(key, { at: now, entries: r.entries, value: running });
-          }
-        }
+    const out: Fanout[] = [];
+    try {
+      const rows = await sql<any[]>(em,
+        `select c.stocktake_id, c.store_id, ss.status, coalesce(ss.scope_products, 0) as scope, ss.snapshot_movement_id,
+                s.name, s.practice, s.blind, e.counted, e.entries, e.per_minute, t.tills, t.frozen
+           from unnest(?::uuid[], ?::uuid[]) as c(stocktake_id, store_id)
+           join stocktake_store ss on ss.stocktake_id = c.stocktake_id and ss.store_id = c.store_id
+           join stocktake s on s.id = c.stocktake_id
+           cross join lateral (select count(distinct product_id)::int as counted, count(*)::int as entries,
+                                      (count(*) filter (where received_at > now() - interval '1 minute'))::int as per_minute
+                                 from count_entry where stocktake_id = c.stocktake_id and store_id = c.store_id) e
+           cross join lateral (select count(*)::int as tills,
+                                      (count(*) filter (where reported_mode in ('frozen', 'counting') and reported_epoch >= desired_epoch))::int as frozen
+                                 from terminal where store_id = c.store_id and token_hash is not null and revoked_at is null) t`,
+        [`{${items.map(([, st]) => st).join(',')}}`, `{${items.map(([store]) => store).join(',')}}`]);
+      const active = rows.filter((r) => ['freezing', 'counting', 'review'].includes(r.status));
+      const recounts = active.length
+        ? await sql<any[]>(em,
+          `select t.stocktake_id, t.store_id, t.id, t.product_id, p.sku, p.name, t.zone_id, t.round
+             from recount_task t join product p on p.id = t.product_id
+            where (t.stocktake_id, t.store_id) in (select * from unnest(?::uuid[], ?::uuid[])) and t.status = 'open' order by p.sku`,
+          [`{${active.map((r) => r.stocktake_id).join(',')}}`, `{${active.map((r) => r.store_id).join(',')}}`])
+        : [];
+      // Scope and thresholds once per stocktake (a chain scope lists every store).
+      let stocktakes: Map<string, any> | null = null;
+      const stocktake = async (id: string) => (stocktakes ??= await this.repo.stocktakes(em, rows.map((r) => r.stocktake_id))).get(id);
+      for (const r of rows) {
+        const { stocktake_id: stocktakeId, store_id: storeId } = r;
+        const running = await this.runningVariance(em, r, stocktake);
         const payload = { stocktakeId, storeId, status: r.status, tills: r.tills, tillsFrozen: r.frozen, countedProducts: r.counted, scopeProducts: r.scope, scansPerMinute: r.per_minute, runningVarianceValueCents: running };
-        this.events.admin?.to(FleetEvents.adminAllRoom).emit('stocktake.progress.v1', payload);
-        this.events.admin?.to(FleetEvents.adminStoreRoom(storeId)).emit('stocktake.progress.v1', payload);
-        // The store's tills get their progress and recount list at the same pace.
-        await this.pushTasks(storeId);
-      } catch {
-        // the database is away; admins refetch on reconnect
+        out.push(adminEmit([FleetEvents.adminAllRoom], 'stocktake.progress.v1', payload), adminEmit([FleetEvents.adminStoreRoom(storeId)], 'stocktake.progress.v1', payload));
+        // The store's tills get their progress and recount list at the same pace (while the count is active).
+        if (!active.includes(r)) continue;
+        out.push(tasksEmit(storeId, {
+          stocktakeId, name: r.name, storeStatus: r.status, practice: r.practice, blind: r.blind,
+          recounts: recounts.filter((t) => t.stocktake_id === stocktakeId && t.store_id === storeId)
+            .map((t) => ({ id: t.id, productId: t.product_id, sku: t.sku, name: t.name, zoneId: t.zone_id, round: t.round })),
+          progress: { countedProducts: r.counted, scopeProducts: r.scope, entries: r.entries },
+        }));
       }
+    } catch {
+      // the database is away; admins refetch on reconnect
     }
+    this.events.fanout(out);
+  }
+
+  /** Value of the differences found so far, over the products counted (uncounted ones are not a finding yet). */
+  private async runningVariance(em: EntityManager, r: any, stocktake: (id: string) => Promise<any>): Promise<number | null> {
+    if (!r.snapshot_movement_id || (r.status !== 'counting' && r.status !== 'review')) return null;
+    if (r.entries === 0) return 0; // nothing counted yet: no difference found
+    const { stocktake_id: stocktakeId, store_id: storeId } = r;
+    const key = `${stocktakeId}:${storeId}`;
+    const cached = this.variance.get(key);
+    const now = Date.now();
+    if (cached && cached.entries === r.entries) return cached.value;
+    if (cached && now - cached.at < StocktakeLive.VARIANCE_EVERY_MS) {
+      this.later(stocktakeId, storeId, cached.at + StocktakeLive.VARIANCE_EVERY_MS - now);
+      return cached.value;
+    }
+    const st = await stocktake(stocktakeId);
+    const lines = await this.repo.variance(em, { id: stocktakeId, scope: st.scope, thresholds: st.thresholds }, storeId, r.snapshot_movement_id);
+    const value = lines.filter((l) => !l.uncounted).reduce((sum, l) => sum + l.varianceValueCents, 0);
+    this.variance.set(key, { at: now, entries: r.entries, value });
+    return value;
   }
 
   private trailing = new Map<string, NodeJS.Timeout>();
@@ -130,3 +159,6 @@ export class StocktakeLive implements OnModuleDestroy {
     for (const t of this.trailing.values()) clearTimeout(t);
   }
 }
+
+/** Recount tasks and progress to every till of a store. */
+const tasksEmit = (storeId: string, tasks: StocktakeTasks): Fanout => ({ ns: 'till', to: [FleetEvents.storeRoom(storeId)], event: 'stocktake.tasks.v1', args: [tasks] });

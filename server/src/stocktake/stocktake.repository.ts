@@ -51,6 +51,61 @@ export class StocktakeRepository {
     );
   }
 
+  /**
+   * The freezing counts of these stores, row-locked in (store, stocktake) order so that two hub nodes never
+   * deadlock, and their stocktakes once each (a chain scope lists every store: not to be read per row).
+   */
+  async lockFreezing(em: EntityManager, storeIds: string[]) {
+    const rows = await sql<any[]>(
+      em,
+      `select ss.* from stocktake_store ss where ss.store_id = any(?::uuid[]) and ss.status = 'freezing'
+        order by ss.store_id, ss.stocktake_id for update`,
+      [arr(storeIds)],
+    );
+    const stocktakes = rows.length ? await this.stocktakes(em, rows.map((r) => r.stocktake_id)) : new Map<string, any>();
+    return { rows, stocktakes };
+  }
+
+  /** Stocktake rows by id. */
+  async stocktakes(em: EntityManager, ids: string[]): Promise<Map<string, any>> {
+    const rows = await sql<any[]>(em, `select * from stocktake where id = any(?::uuid[])`, [arr([...new Set(ids)])]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** The tills each of these counts steers (as `activeTills`), keyed `stocktakeId:storeId`, in one query. */
+  async activeTillsOf(em: EntityManager, counts: Array<{ stocktake_id: string; store_id: string }>) {
+    const rows = await sql<any[]>(
+      em,
+      `select c.stocktake_id, c.store_id, t.id, t.name, t.desired_epoch, t.reported_mode, t.reported_epoch,
+              (t.online and t.last_seen_at > now() - interval '45 seconds') as online
+         from unnest(?::uuid[], ?::uuid[]) as c(stocktake_id, store_id)
+         join stocktake s on s.id = c.stocktake_id
+         join terminal t on t.store_id = c.store_id and t.token_hash is not null and t.revoked_at is null
+          and (jsonb_array_length(coalesce(s.practice_terminal_ids, '[]'::jsonb)) = 0 or s.practice_terminal_ids @> to_jsonb(t.id::text))
+        order by t.name`,
+      [arr(counts.map((c) => c.stocktake_id)), arr(counts.map((c) => c.store_id))],
+    );
+    const out = new Map<string, any[]>();
+    for (const r of rows) {
+      const k = `${r.stocktake_id}:${r.store_id}`;
+      const list = out.get(k);
+      if (list) list.push(r);
+      else out.set(k, [r]);
+    }
+    return out;
+  }
+
+  /** Barrier passed: these counts start counting against the same ledger watermark. */
+  async markCounting(em: EntityManager, counts: Array<{ stocktakeId: string; storeId: string; products: number }>, movementId: string) {
+    await sql(
+      em,
+      `update stocktake_store ss set status = 'counting', snapshot_at = now(), snapshot_movement_id = ?, scope_products = x.products
+         from jsonb_to_recordset(?::jsonb) as x(stocktake_id uuid, store_id uuid, products int)
+        where ss.stocktake_id = x.stocktake_id and ss.store_id = x.store_id`,
+      [movementId, JSON.stringify(counts.map((c) => ({ stocktake_id: c.stocktakeId, store_id: c.storeId, products: c.products })))],
+    );
+  }
+
   /** The active (not final) stocktake of a store, if any. */
   async activeForStore(em: EntityManager, storeId: string) {
     const [row] = await sql(

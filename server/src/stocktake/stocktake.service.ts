@@ -24,7 +24,7 @@ import { FleetHooks } from '../fleet/fleet-hooks.js';
 import { FleetEvents } from '../fleet/fleet.events.js';
 import { FleetNotifier } from '../fleet/fleet-notifier.js';
 import { FleetRepository } from '../fleet/fleet.repository.js';
-import { lockStoreLedger, postMovements } from '../inventory/ledger.repository.js';
+import { lockStoreLedger, lockStoreLedgers, postMovements } from '../inventory/ledger.repository.js';
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
@@ -65,7 +65,14 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     private readonly alerts: AlertsNotifier,
   ) {}
 
+  private sweepTimer: NodeJS.Timeout | null = null;
+  static readonly BARRIER_RESWEEP_MS = 10_000;
+
   onModuleInit() {
+    // A safety net: a report whose check was lost (a hub killed between the write and its sweep, a
+    // database blip) is picked up by the next periodic look at every freezing store.
+    this.sweepTimer = setInterval(() => void this.sweepAllFreezing(), StocktakeService.BARRIER_RESWEEP_MS);
+    this.sweepTimer.unref();
     this.subs.push(
       this.hooks.reported.subscribe(({ till, state }) => {
         if (state.mode === 'frozen') void this.checkBarriers(till.storeId);
@@ -75,7 +82,10 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   }
   onModuleDestroy() {
     this.subs.forEach((s) => s.unsubscribe());
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.destroyed = true;
   }
+  private destroyed = false;
 
   // ---- commands ----------------------------------------------------------------------------
 
@@ -122,16 +132,14 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       await sql(tem, `update stocktake set status = 'running', started_at = now() where id = ?`, [id]);
       await sql(tem, `update stocktake_store set status = 'freezing', freeze_at = now() where stocktake_id = ?`, [id]);
       storeIds = stores.map((s) => s.store_id);
-      for (const storeId of storeIds) desired.push(...(await this.steerTills(tem, st, storeId, 'freezing', actor.name)));
+      desired.push(...(await this.steerStores(tem, st, storeIds, 'freezing', actor.name)));
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.started', subject: id, details: { stores: storeIds.length, tills: desired.length } });
     });
     this.events.pushDesired(desired);
     desired.forEach((d) => this.notifier.changed(d.terminalId));
     // Stores whose tills are all frozen already (or that have none) pass their barrier without waiting
     // for a report; the admin's answer does not wait for that sweep.
-    void (async () => {
-      for (const s of storeIds) await this.checkBarriers(s);
-    })().catch((e) => this.log.warn(`barrier sweep: ${e.message}`));
+    storeIds.forEach((s) => this.checkBarriers(s));
     return this.get(id, actor);
   }
 
@@ -147,57 +155,95 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       await sql(tem, `update stocktake_store set forced = ?::jsonb where stocktake_id = ? and store_id = ?`, [JSON.stringify(forced), id, storeId]);
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.barrier_forced', storeId, subject: id, details: input });
     });
-    await this.tryBarrier(id, storeId);
+    await this.completeBarriers([storeId]);
     return this.get(id, actor);
   }
 
   /**
-   * Coalesced per store: ten tills reporting at once cause one check (plus one more if reports arrived
-   * during it), not ten transactions queueing on the same row lock.
+   * Barrier checks are swept in batches: the stores whose tills reported meanwhile are checked together,
+   * one sweep at a time, so a chain-wide freeze (every till reporting at once) costs a few statements per
+   * sweep instead of a transaction per report.
    */
-  private readonly barrierChecks = new Map<string, { rerun: boolean }>();
-  async checkBarriers(storeId: string): Promise<void> {
-    const running = this.barrierChecks.get(storeId);
-    if (running) {
-      running.rerun = true;
-      return;
-    }
-    const state = { rerun: false };
-    this.barrierChecks.set(storeId, state);
+  private readonly barrierPending = new Set<string>();
+  private barrierSweeping = false;
+  checkBarriers(storeId: string): void {
+    this.barrierPending.add(storeId);
+    if (!this.barrierSweeping) void this.sweepBarriers();
+  }
+
+  private async sweepBarriers() {
+    this.barrierSweeping = true;
     try {
-      do {
-        state.rerun = false;
-        const rows = await sql<any[]>(this.em.fork(), `select stocktake_id from stocktake_store where store_id = ? and status = 'freezing'`, [storeId]);
-        for (const r of rows) await this.tryBarrier(r.stocktake_id, storeId).catch((e) => this.log.warn(`barrier ${storeId}: ${e.message}`));
-      } while (state.rerun);
+      while (this.barrierPending.size && !this.destroyed) {
+        const storeIds = [...this.barrierPending];
+        this.barrierPending.clear();
+        try {
+          const t0 = Date.now();
+          const passed = await this.completeBarriers(storeIds);
+          this.log.debug(`barrier sweep: ${storeIds.length} store(s) checked, ${passed} passed, ${Date.now() - t0} ms`);
+        } catch (e) {
+          // Not lost: the periodic sweep looks at every freezing store again.
+          this.log.warn(`barrier sweep of ${storeIds.length} store(s): ${(e as Error).message}`);
+        }
+      }
     } finally {
-      this.barrierChecks.delete(storeId);
+      this.barrierSweeping = false;
     }
   }
 
-  /** When every active till has reported frozen at its epoch: snapshot the books in one statement, then count. */
-  async tryBarrier(id: string, storeId: string): Promise<boolean> {
+  private async sweepAllFreezing() {
+    try {
+      const rows = await sql<any[]>(this.em.fork(), `select distinct store_id from stocktake_store where status = 'freezing'`);
+      rows.forEach((r) => this.checkBarriers(r.store_id));
+    } catch {
+      // the database is away; the next tick tries again
+    }
+  }
+
+  /**
+   * Every freezing count of these stores whose active tills have all reported frozen at their epoch (or
+   * were forced past) starts counting: one transaction, the count rows locked, the stores' ledgers locked
+   * exclusively and snapshotted at one watermark, the tills steered to counting, one audit entry per store.
+   * Returns how many counts passed.
+   */
+  async completeBarriers(storeIds: string[]): Promise<number> {
     const desired: TillDesired[] = [];
-    const done = await this.em.fork().transactional(async (tem) => {
-      const row = await this.repo.lockStore(tem, id, storeId);
-      if (!row || row.status !== 'freezing') return false;
-      const tills = await this.repo.activeTills(tem, storeId, row.practice_terminal_ids ?? []);
-      const check = barrierComplete(
-        tills.map(toBarrierTill),
-        new Set(row.forced.map((f: any) => f.id)),
-      );
-      if (!check.complete) return false;
-      const movementId = await lockStoreLedger(tem, storeId);
-      const products = await this.repo.scopeProductCount(tem, row.scope);
-      this.transition(row.status, { type: 'barrier_complete' });
-      await sql(tem, `update stocktake_store set status = 'counting', snapshot_at = now(), snapshot_movement_id = ?, scope_products = ? where stocktake_id = ? and store_id = ?`,
-        [movementId, products, id, storeId]);
-      desired.push(...(await this.steerTills(tem, row, storeId, 'counting', row.created_by_name ?? null)));
-      await this.audit.record(tem, { actorType: 'system', action: 'stocktake.barrier_complete', storeId, subject: id, details: { products, snapshotMovementId: movementId, forced: row.forced } });
-      return true;
+    const passed: Array<{ stocktakeId: string; storeId: string }> = [];
+    await this.em.fork().transactional(async (tem) => {
+      const { rows, stocktakes } = await this.repo.lockFreezing(tem, storeIds);
+      if (!rows.length) return;
+      const tills = await this.repo.activeTillsOf(tem, rows);
+      const complete = rows.filter((r) => barrierComplete((tills.get(`${r.stocktake_id}:${r.store_id}`) ?? []).map(toBarrierTill), new Set(r.forced.map((f: any) => f.id))).complete);
+      if (!complete.length) return;
+      complete.forEach((r) => this.transition(r.status, { type: 'barrier_complete' }));
+      const movementId = await lockStoreLedgers(tem, complete.map((r) => r.store_id));
+      const byStocktake = new Map<string, string[]>();
+      for (const r of complete) {
+        const list = byStocktake.get(r.stocktake_id);
+        if (list) list.push(r.store_id);
+        else byStocktake.set(r.stocktake_id, [r.store_id]);
+      }
+      const products = new Map<string, number>();
+      for (const id of byStocktake.keys()) products.set(id, await this.repo.scopeProductCount(tem, stocktakes.get(id).scope));
+      const counts = complete.map((r) => ({ stocktakeId: r.stocktake_id as string, storeId: r.store_id as string, products: products.get(r.stocktake_id)! }));
+      await this.repo.markCounting(tem, counts, movementId);
+      for (const [id, stores] of byStocktake) {
+        const st = stocktakes.get(id);
+        desired.push(...(await this.steerStores(tem, st, stores, 'counting', st.created_by_name ?? null)));
+      }
+      await this.audit.recordMany(tem, complete.map((r, i) => ({
+        actorType: 'system' as const, action: 'stocktake.barrier_complete', storeId: r.store_id, subject: r.stocktake_id,
+        details: { products: counts[i].products, snapshotMovementId: movementId, forced: r.forced },
+      })));
+      passed.push(...counts.map(({ stocktakeId, storeId }) => ({ stocktakeId, storeId })));
     });
-    if (done) await this.afterStoreChange(id, storeId, desired);
-    return done;
+    if (passed.length) {
+      this.events.pushDesired(desired);
+      desired.forEach((d) => this.notifier.changed(d.terminalId));
+      // Counting has just begun: the tills get their tasks and the admins their progress with the next live flush.
+      passed.forEach((p) => this.live.changed(p.stocktakeId, p.storeId));
+    }
+    return passed.length;
   }
 
   async closeCounting(id: string, storeId: string, actor: UserActor) {
@@ -316,8 +362,9 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     const visible = stores.filter((s) => !scope || scope.includes(s.store_id));
     if (!visible.length) throw notFound('Stocktake', id);
     const out = [];
+    const tillsOf = await this.repo.activeTillsOf(em, visible);
     for (const s of visible) {
-      const tills = await this.repo.activeTills(em, s.store_id, st.practice_terminal_ids ?? []);
+      const tills = tillsOf.get(`${s.stocktake_id}:${s.store_id}`) ?? [];
       const forced = new Set<string>(s.forced.map((f: any) => f.id as string));
       const check = barrierComplete(tills.map(toBarrierTill), forced);
       out.push({
@@ -391,14 +438,18 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Sets the desired mode of every till of the store for a store status (new epoch each). */
-  private async steerTills(tem: Tx, st: any, storeId: string, status: StoreCountStatus, by: string | null): Promise<TillDesired[]> {
-    const ids = (await this.repo.activeTills(tem, storeId, st.practice_terminal_ids ?? [])).map((t: any) => t.id);
+  private steerTills(tem: Tx, st: any, storeId: string, status: StoreCountStatus, by: string | null): Promise<TillDesired[]> {
+    return this.steerStores(tem, st, [storeId], status, by);
+  }
+
+  /** The same for many stores of one stocktake, in one statement. */
+  private async steerStores(tem: Tx, st: any, storeIds: string[], status: StoreCountStatus, by: string | null): Promise<TillDesired[]> {
     const mode = tillModeFor(status);
     const stocktakeId = st.stocktake_id ?? st.id;
     const reason = mode === 'selling'
       ? { kind: 'none' as const, stocktakeId: null, practice: false, by: null, message: null }
       : { kind: 'stocktake' as const, stocktakeId, practice: !!st.practice, by, message: st.name, graceSeconds: st.grace_seconds ?? 0 };
-    return this.fleetRepo.setDesired(tem, ids, mode, reason);
+    return this.fleetRepo.steerStores(tem, storeIds, st.practice_terminal_ids ?? [], mode, reason);
   }
 
   private async afterStoreChange(id: string, storeId: string, desired: TillDesired[]) {
