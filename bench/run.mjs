@@ -209,7 +209,7 @@ async function fleetPart() {
   });
   for (const f of fleet) {
     if (f.kind === 'tills') results.push({ name: `tills held by one hub: ${f.tills.toLocaleString('en')} (connected ${f.connected.toLocaleString('en')} in ${f.connectSeconds} s)`, seconds: f.connectSeconds, rowsPerSecond: 0, target: '< 20 KB/till', extra: `${f.kbPerTill} KB/till (hub RSS ${f.baselineRssMb} → ${f.hubRssMb} MB)`, raw: f });
-    else results.push({ name: `freeze barrier${f.hubs > 1 ? `, ${f.hubs} hub processes (Redis streams adapter, one database)` : ''}: ${f.stores.toLocaleString('en')} stores × ${Math.round(f.tills / f.stores)} tills, ${f.products.toLocaleString('en')} products (${f.storesCounting} stores counting, ${f.tillsCounting} tills counting)`, seconds: f.allCountingSeconds, rowsPerSecond: 0, target: 'p99 < 1 s', extra: `per store p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms; admin call → all counting ${f.allCountingSeconds} s`, raw: f });
+    else results.push({ name: `freeze barrier${f.hubs > 1 ? `, ${f.hubs} hub processes (Redis streams adapter, one database)` : ''}: ${f.stores.toLocaleString('en')} stores × ${Math.round(f.tills / f.stores)} tills, ${f.products.toLocaleString('en')} products (${f.storesCounting} stores counting, ${f.tillsCounting} tills counting)`, seconds: f.allCountingSeconds, rowsPerSecond: 0, target: 'p99 < 1 s', extra: `per store p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms; admin call → all stores counting ${f.allCountingSeconds} s, → all tills acknowledged counting ${f.tillsCountingSeconds} s`, raw: f });
   }
 }
 

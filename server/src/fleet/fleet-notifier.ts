@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { adminEmit, FleetEvents } from './fleet.events.js';
+import { FleetEvents } from './fleet.events.js';
 import { FleetRepository } from './fleet.repository.js';
 
 /** Coalesces till changes and streams them to admin clients at most twice a second. */
@@ -25,17 +25,7 @@ export class FleetNotifier implements OnModuleDestroy {
     this.pending.clear();
     if (!ids.length || !this.events.admin) return;
     try {
-      const terminals = await this.repo.status(ids);
-      const byStore = new Map<string, typeof terminals>();
-      for (const t of terminals) {
-        const list = byStore.get(t.storeId);
-        if (list) list.push(t);
-        else byStore.set(t.storeId, [t]);
-      }
-      this.events.fanout([
-        adminEmit([FleetEvents.adminAllRoom], 'fleet.changed.v1', { terminals }),
-        ...[...byStore].map(([storeId, list]) => adminEmit([FleetEvents.adminStoreRoom(storeId)], 'fleet.changed.v1', { terminals: list })),
-      ]);
+      this.events.fleetChanged(await this.repo.status(ids));
     } catch (e) {
       if (process.env.SF_DEBUG) console.error('notifier', e);
       // the database is away (hub shutting down or restarting): admins refetch on reconnect

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { HubToAdminEvents, HubToTillEvents, TillCommand, TillDesired } from '@stockfleet/shared';
+import type { HubToAdminEvents, HubToTillEvents, TerminalStatus, TillCommand, TillDesired } from '@stockfleet/shared';
 import type { Namespace } from 'socket.io';
 
 /**
@@ -43,6 +43,37 @@ export class FleetEvents {
     } catch {
       // an adapter without server-side messages: a single node, already delivered
     }
+  }
+
+  static readonly FLEET_CHANGED = 'sf.fleet-changed.v1';
+
+  /**
+   * Till changes to the admins allowed to see them, on every node: the list travels once (not once for
+   * head office and again per store), and each node splits it only for the store rooms it holds.
+   */
+  fleetChanged(terminals: TerminalStatus[]) {
+    if (!terminals.length) return;
+    this.deliverFleetChanged(terminals);
+    try {
+      (this.till as any)?.serverSideEmit(FleetEvents.FLEET_CHANGED, JSON.stringify(terminals));
+    } catch {
+      // a single node: already delivered
+    }
+  }
+
+  deliverFleetChanged(terminals: TerminalStatus[]) {
+    const admin = this.admin as any;
+    if (!admin) return;
+    const rooms: Map<string, Set<string>> = admin.adapter.rooms;
+    if (rooms.has(FleetEvents.adminAllRoom)) admin.local.to(FleetEvents.adminAllRoom).emit('fleet.changed.v1', { terminals });
+    const byStore = new Map<string, TerminalStatus[]>();
+    for (const t of terminals) {
+      if (!rooms.has(FleetEvents.adminStoreRoom(t.storeId))) continue;
+      const list = byStore.get(t.storeId);
+      if (list) list.push(t);
+      else byStore.set(t.storeId, [t]);
+    }
+    for (const [storeId, list] of byStore) admin.local.to(FleetEvents.adminStoreRoom(storeId)).emit('fleet.changed.v1', { terminals: list });
   }
 
   /** Local delivery of a fan-out (this node's sockets only). */

@@ -69,6 +69,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.events.till = ns as any;
     // Fan-outs published by the other hub nodes, delivered to this node's sockets.
     (ns as any).on(FleetEvents.FANOUT, (items: string) => this.events.deliver(JSON.parse(items) as Fanout[]));
+    (ns as any).on(FleetEvents.FLEET_CHANGED, (terminals: string) => this.events.deliverFleetChanged(JSON.parse(terminals)));
     ns.use((socket, next) => {
       this.fleet
         .identify((socket.handshake.auth as { token?: string })?.token)
