@@ -10,6 +10,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
 const { io } = require('socket.io-client');
+const { uuidv7 } = require(join(root, 'shared/dist/index.js')); // the ids the kiosk gives its entries
 const url = process.argv[2];
 let tills = []; // { token, storeId, slot } — slot: the till's index within its store
 let connected = 0;
@@ -90,8 +91,8 @@ async function countLoop(i, cfg) {
       const p = cfg.products[(n = (n + 104_729) % cfg.products.length)];
       // Most scans arrive resolved by the till's own catalogue; a share arrive as the raw code for the hub to resolve.
       entries[k] = (k % cfg.codeEvery === 0)
-        ? { id: randomUUID(), zoneId, code: p.gtin, quantity: 1, at, seq: ++seq, staffId }
-        : { id: randomUUID(), zoneId, productId: p.id, quantity: 1 + (k % 3), at, seq: ++seq, staffId };
+        ? { id: uuidv7(), zoneId, code: p.gtin, quantity: 1, at, seq: ++seq, staffId }
+        : { id: uuidv7(), zoneId, productId: p.id, quantity: 1 + (k % 3), at, seq: ++seq, staffId };
     }
     if (!scan.firstSentAt) scan.firstSentAt = Date.now();
     scan.sent += entries.length;
@@ -115,7 +116,7 @@ async function rfidBurst(i, cfg) {
   if (!scan.firstSentAt) scan.firstSentAt = Date.now();
   for (let k = 0; k < reads.length; k += cfg.batch) {
     const at = Date.now();
-    const entries = reads.slice(k, k + cfg.batch).map((epc) => ({ id: randomUUID(), zoneId, epc, quantity: 1, at, seq: ++seq, staffId }));
+    const entries = reads.slice(k, k + cfg.batch).map((epc) => ({ id: uuidv7(), zoneId, epc, quantity: 1, at, seq: ++seq, staffId }));
     scan.sent += entries.length;
     tally(await deliver(s, cfg.stocktakeId, entries));
   }

@@ -13,3 +13,4 @@ export * from './domain/variance.js';
 export * from './api/reports.js';
 export * from './api/plans.js';
 export * from './api/alerts.js';
+export * from './domain/uuid-v7.js';

@@ -39,7 +39,7 @@ interface BatchOutcome {
 
 /** Statements in flight per hub node, entries per statement, and how long a batch may wait for its statement. */
 const MAX_STATEMENTS = 4;
-const MAX_ENTRIES_PER_STATEMENT = 4000;
+const MAX_ENTRIES_PER_STATEMENT = 10_000;
 const MAX_QUEUE_WAIT_MS = 60_000;
 
 /**
@@ -89,7 +89,7 @@ export class CountService {
       else if (r.bad === 'scope') results[k] = { id: e.id, status: 'rejected', code: ErrorCode.OutOfScope, reason: 'That product is not in this count' };
       else results[k] = { id: e.id, status: 'rejected', code: ErrorCode.ValidationFailed, reason: 'That recount task is for another product' };
     }
-    this.live.changed(stocktakeId, till.storeId);
+    this.live.changed(stocktakeId, till.storeId, 'counts');
     return { results: results as Result[] };
   }
 

@@ -18,6 +18,8 @@ export class StocktakeLive implements OnModuleDestroy {
    */
   private variance = new Map<string, { at: number; entries: number; value: number | null }>();
   static readonly VARIANCE_EVERY_MS = 5000;
+  static readonly COUNTS_EVERY_MS = 2000;
+  private lastFlushed = new Map<string, number>(); // storeId → when its progress was last sent
 
   constructor(
     private readonly em: EntityManager,
@@ -49,7 +51,19 @@ export class StocktakeLive implements OnModuleDestroy {
     if (tasks) this.events.fanout([tasksEmit(storeId, tasks)]);
   }
 
-  changed(stocktakeId: string, storeId: string) {
+  /**
+   * A store's progress is due. `counts`: only new scans (a scan storm), sent at most every 2 s per store —
+   * the progress query reads the store's count rows, and under 50,000 scans a second that cadence is what
+   * PostgreSQL can spare; state changes go out within 500 ms.
+   */
+  changed(stocktakeId: string, storeId: string, kind: 'state' | 'counts' = 'state') {
+    if (kind === 'counts') {
+      const wait = (this.lastFlushed.get(storeId) ?? 0) + StocktakeLive.COUNTS_EVERY_MS - Date.now();
+      if (wait > 0) {
+        this.later(stocktakeId, storeId, wait);
+        return;
+      }
+    }
     this.pending.set(storeId, stocktakeId);
     this.timer ??= setTimeout(() => void this.flush(), 500);
   }
@@ -74,6 +88,8 @@ export class StocktakeLive implements OnModuleDestroy {
     const items = [...this.pending];
     this.pending.clear();
     if (!items.length) return;
+    const now = Date.now();
+    for (const [storeId] of items) this.lastFlushed.set(storeId, now);
     const em = this.em.fork();
     const out: Fanout[] = [];
     try {
@@ -141,22 +157,25 @@ export class StocktakeLive implements OnModuleDestroy {
     return value;
   }
 
-  private trailing = new Map<string, NodeJS.Timeout>();
+  private trailing = new Map<string, { timer: NodeJS.Timeout; due: number }>();
 
-  /** A flush for this store once the running variance may be recomputed. */
+  /** A flush for this store in `ms` (or sooner, if one is already due sooner). */
   private later(stocktakeId: string, storeId: string, ms: number) {
-    if (this.trailing.has(storeId)) return;
-    const t = setTimeout(() => {
+    const due = Date.now() + Math.max(50, ms);
+    const existing = this.trailing.get(storeId);
+    if (existing && existing.due <= due) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
       this.trailing.delete(storeId);
       this.changed(stocktakeId, storeId);
-    }, Math.max(50, ms));
-    t.unref();
-    this.trailing.set(storeId, t);
+    }, due - Date.now());
+    timer.unref();
+    this.trailing.set(storeId, { timer, due });
   }
 
   onModuleDestroy() {
     if (this.timer) clearTimeout(this.timer);
-    for (const t of this.trailing.values()) clearTimeout(t);
+    for (const t of this.trailing.values()) clearTimeout(t.timer);
   }
 }
 

@@ -1,4 +1,4 @@
-import { StocktakeTasksV1, type StocktakeTasks } from '@stockfleet/shared';
+import { StocktakeTasksV1, uuidv7, type StocktakeTasks } from '@stockfleet/shared';
 import { parseScanned } from '../barcode/scan-parse.js';
 import type { CatalogIndex } from '../catalog/catalog-index.js';
 import {
@@ -40,8 +40,9 @@ const TASKS_KEY = 'countTasks';
 const ZONE_KEY = 'countZone';
 const RECOUNT_KEY = 'countRecount';
 
+/** Time-ordered (UUIDv7): the hub's primary key index grows at its right edge. */
 function uuid(): string {
-  return crypto.randomUUID();
+  return uuidv7();
 }
 
 /**

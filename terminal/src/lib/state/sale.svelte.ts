@@ -1,4 +1,4 @@
-import type { SaleInput } from '@stockfleet/shared';
+import { uuidv7, type SaleInput } from '@stockfleet/shared';
 import {
   addItem,
   BasketFullError,
@@ -35,8 +35,9 @@ export interface SaleContext {
   mayStartSale(): boolean;
 }
 
+/** Time-ordered (UUIDv7): the hub's primary key index grows at its right edge. */
 function uuid(): string {
-  return crypto.randomUUID();
+  return uuidv7();
 }
 
 /**
