@@ -135,8 +135,10 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       desired.push(...(await this.steerStores(tem, st, storeIds, 'freezing', actor.name)));
       await this.audit.record(tem, { ...fromUser(actor), action: 'stocktake.started', subject: id, details: { stores: storeIds.length, tills: desired.length } });
     });
+    const committed = Date.now();
     this.events.pushDesired(desired);
     desired.forEach((d) => this.notifier.changed(d.terminalId));
+    this.log.debug(`stocktake ${id} started: ${storeIds.length} store(s), ${desired.length} till(s) told to freeze in ${Date.now() - committed} ms after commit`);
     // Stores whose tills are all frozen already (or that have none) pass their barrier without waiting
     // for a report; the admin's answer does not wait for that sweep.
     storeIds.forEach((s) => this.checkBarriers(s));
