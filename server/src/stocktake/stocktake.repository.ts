@@ -52,18 +52,25 @@ export class StocktakeRepository {
   }
 
   /**
-   * The freezing counts of these stores, row-locked in (store, stocktake) order so that two hub nodes never
-   * deadlock, and their stocktakes once each (a chain scope lists every store: not to be read per row).
+   * The freezing counts of these stores, row-locked, and their stocktakes once each (a chain scope lists
+   * every store: not to be read per row). Rows another transaction holds (another hub node sweeping the
+   * same stores) are skipped, not waited for: their stores come back as `busy`, for the caller to look at
+   * again — two nodes sweeping a chain-wide freeze never queue behind each other.
    */
   async lockFreezing(em: EntityManager, storeIds: string[]) {
     const rows = await sql<any[]>(
       em,
       `select ss.* from stocktake_store ss where ss.store_id = any(?::uuid[]) and ss.status = 'freezing'
-        order by ss.store_id, ss.stocktake_id for update`,
+        order by ss.store_id, ss.stocktake_id for update skip locked`,
       [arr(storeIds)],
     );
+    const locked = new Set(rows.map((r) => r.store_id as string));
+    const rest = storeIds.filter((s) => !locked.has(s));
+    const busy = rest.length
+      ? (await sql<any[]>(em, `select distinct store_id from stocktake_store where store_id = any(?::uuid[]) and status = 'freezing'`, [arr(rest)])).map((r) => r.store_id as string)
+      : [];
     const stocktakes = rows.length ? await this.stocktakes(em, rows.map((r) => r.stocktake_id)) : new Map<string, any>();
-    return { rows, stocktakes };
+    return { rows, stocktakes, busy };
   }
 
   /** Stocktake rows by id. */

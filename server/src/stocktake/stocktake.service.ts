@@ -211,8 +211,10 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   async completeBarriers(storeIds: string[]): Promise<number> {
     const desired: TillDesired[] = [];
     const passed: Array<{ stocktakeId: string; storeId: string }> = [];
+    let busy: string[] = [];
     await this.em.fork().transactional(async (tem) => {
-      const { rows, stocktakes } = await this.repo.lockFreezing(tem, storeIds);
+      const { rows, stocktakes, busy: held } = await this.repo.lockFreezing(tem, storeIds);
+      busy = held;
       if (!rows.length) return;
       const tills = await this.repo.activeTillsOf(tem, rows);
       const complete = rows.filter((r) => barrierComplete((tills.get(`${r.stocktake_id}:${r.store_id}`) ?? []).map(toBarrierTill), new Set(r.forced.map((f: any) => f.id))).complete);
@@ -239,6 +241,8 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       })));
       passed.push(...counts.map(({ stocktakeId, storeId }) => ({ stocktakeId, storeId })));
     });
+    // Stores another node was sweeping: looked at again shortly (their reports may be on this node).
+    if (busy.length) setTimeout(() => busy.forEach((s) => this.checkBarriers(s)), 50).unref();
     if (passed.length) {
       this.events.pushDesired(desired);
       desired.forEach((d) => this.notifier.changed(d.terminalId));
