@@ -34,13 +34,22 @@ const loadAtStart = loadavg()[0].toFixed(1);
 
 const NOTES = `## How to read it
 
-- **Scan ingest** (issue 7, 2c): the tills are socket.io clients (websocket transport) in two simulator
-  processes; during a real stocktake in counting state each till sends \`count.submit.v1\` batches of 200
-  (the kiosk's batch size), one batch in flight, the next as soon as the hub acknowledges the previous one
-  *after commit*. Nine entries in ten arrive resolved by the till's catalogue (\`productId\`), one in ten
-  as a raw GTIN for the hub to resolve. The rate counts acknowledged entries over the measured window
-  (after a warm-up). Afterwards the bench checks that the rows stored equal the entries acknowledged as
-  accepted, and re-sends each till's first batch, which must come back all \`duplicate\`.
+- **Tills held** (2a): tills are socket.io clients (websocket transport) in two simulator processes, each
+  paired in SQL, connecting in waves of 200; they report their state once connected. Memory is the hub
+  process's RSS 3 s after the last till connected, minus its RSS before the first one, per till.
+- **Freeze barrier** (2b): 1,000 stores × 10 tills on one hub; the admin's \`POST …/start\` is timed
+  per store as \`snapshot_at − freeze_at\` (both \`now()\` of their transactions: the start's and the
+  barrier's), i.e. from the admin's call to the store counting on a snapshot. "All tills acknowledged
+  counting" is when every simulated till has had its report of the counting state acknowledged.
+- **Barrier with two hubs** (2d): two hub processes with the same \`SOCKET_STREAM\` (Redis streams
+  adapter) and database; half the tills of every store connect to each; the admin's call goes to the first.
+- **Scan ingest** (2c): during a real stocktake in counting state each till sends \`count.submit.v1\`
+  batches of 200 (the kiosk's batch size), one batch in flight, the next as soon as the hub acknowledges
+  the previous one *after commit*; entry ids are UUIDv7, as the kiosk makes them. Nine entries in ten
+  arrive resolved by the till's catalogue (\`productId\`), one in ten as a raw GTIN for the hub to resolve.
+  The rate counts acknowledged entries over the window (after a warm-up). Afterwards the bench checks
+  that the rows stored equal the entries acknowledged as accepted, and re-sends each till's first batch,
+  which must come back all \`duplicate\`.
 - **Baselines**, same run, same database, the same rows (exported from count_entry with COPY TO), run
   after the tills and the hub have stopped: one \`COPY\` into a table created
   \`LIKE count_entry INCLUDING ALL\` (same primary key, unique constraints and indexes); one \`COPY\` into
@@ -49,89 +58,86 @@ const NOTES = `## How to read it
   like-for-like path (no validation, no acknowledgements, nothing else competing for the 2 cores).
 - **CPU** figures are the share of one core used during the window by the hub process, the two
   simulator processes and the PostgreSQL backends of the bench database; "scans per CPU-second" divides
-  the rate by their sum. The machine is shared with other work, so rates move by ±20 % from run to run;
-  the CPU-normalised figure moves less.
-- **RFID burst** (first, on an empty count): every till sends its EPC reads (SGTIN-96, no product id:
-  the hub decodes them and resolves the GTIN) in batches of 200 as fast as it is acknowledged; half of a
-  till's tags are also read by the next till of its store, so those reads must come back \`duplicate\`
-  and every tag is stored once.
-- **Barrier with two hubs** (2d): two hub processes with the same \`SOCKET_STREAM\` (Redis streams
-  adapter) and database; half the tills connect to each; the admin's call goes to the first hub. Per
-  store: \`snapshot_at − freeze_at\`; "tills counting" counts the simulated tills that really switched.
-- **Reports** (2e, issue 6): 500 stores × 20,000 products of frozen stocktake lines (10 million detail
-  rows, generated in SQL); the baseline is one plain \`COPY (the chain detail query) TO STDOUT\` written to
-  a file; then a real worker process (\`server/dist/src/worker.js\`, concurrency 2) builds the consolidated
-  report through the real BullMQ flow (500 child jobs each COPYing one store's rows into a part file, the
-  parent joining them into the CSV, then the XLSX and the PDF). "CSV" is from queuing the flow to the CSV
-  being written (parts + join); "XLSX" from there to the XLSX being written. Peak RSS is the worker's,
-  sampled every 200 ms in each phase. Before the backpressure fix (exceljs feeds the zip through a
-  readable-stream v2 PassThrough that has no \`writableLength\`, so the writer never waited) the XLSX phase
-  passed 3 GB of RSS at 10 M rows; after it, memory stays flat and a 100k-row sheet writes at ~37k rows/s
-  (8.8k with exceljs's styles table, now off).
-- **Live progress** (after the ingest work): one flush at a time, and the running variance of a store
-  recomputed at most every 5 s (a trailing flush sends the final value). Full-size ingest (500 tills,
-  100 stores, 30 s window, after the RFID burst): 11,832 → **47,794 acked scans/s**, 0.311 → **0.749 ×
-  staging + ON CONFLICT**, 0.165 → 0.612 × COPY, batch ack p50 7.9 s → 2.0 s, RFID 25.5k → 42.7k reads/s
-  (\`node bench/run.mjs --only=ingest\`, 2026-11-28, load low). The section below describes the state
-  before this change.
-- Targets are reported, never asserted.
+  the rate by their sum. The machine is shared with other work, so rates move by ±20 % from run to run.
+- **RFID burst** (first, on an empty count): every till sends its EPC reads (SGTIN-96: the hub decodes
+  them and resolves the GTIN) in batches of 200 as fast as it is acknowledged; half of a till's tags are
+  also read by the next till of its store, so those reads must come back \`duplicate\`, every tag once.
+- **Reports** (2e): 500 stores × 20,000 products of frozen stocktake lines (10 million detail rows,
+  generated in SQL); the baseline is one plain \`COPY (the chain detail query) TO STDOUT\` written to a
+  file; then a real worker process (\`server/dist/src/worker.js\`, concurrency 2) builds the
+  consolidated report through the real BullMQ flow. "CSV" is from queuing the flow to the CSV being
+  written; "XLSX" from there to the XLSX being written. Peak RSS is the worker's, sampled every 200 ms.
+- Targets are reported, never asserted. Figures from one run to the next move with the machine's load
+  (the header gives the load average at the start and the end).
 
-## Ingest: what was changed, and how the figures moved
+## What changed the figures (third session, 2026-11-28)
 
-Measured with \`node bench/run.mjs --quick --only=ingest\` (100 tills, 20 stores, 10 s window),
-alternating the old and the new hub on a frozen copy of the tree, same machine, 2026-11-28.
+Each step measured with \`node bench/run.mjs --only=<part> --no-build\` on the same machine (other work
+running at times: the ranges are several runs).
 
-1. **First bottleneck: one transaction of 7–8 round trips per batch.** Each \`count.submit.v1\` batch ran
-   BEGIN, a locking SELECT, barcode / zone / scope / recount-task SELECTs, the INSERT (rows as one
-   client-side-escaped JSON literal) and COMMIT. Sampling \`pg_stat_activity\` showed on average 12 of the
-   20 pooled connections "idle in transaction": PostgreSQL waited on the hub's event loop, not the reverse.
-   Now a batch is **one statement** (its own transaction, one round trip): values bound as typed arrays
-   (\`unnest\`), a shared lock on the store's count row, code/EPC resolution, zone, scope and recount
-   checks, \`INSERT … ON CONFLICT DO NOTHING\`, recount tasks closed, and only the entries that were not
-   accepted come back. A stocktake's scope and drill tills (never updated) are read once per hub.
-2. **Group commit.** Batches that queue while statements run share the next one (one batch per till,
-   same stocktake, ≤ 4,000 entries), at most 4 statements in flight per hub; a shared statement that
-   fails is retried batch by batch so one bad batch never fails another; a batch that waited over 60 s
-   is answered \`RATE_LIMITED\` (the till sends it again).
+**Freeze barrier, 1,000 stores × 10 tills, one hub** — p99 34.6 s in the second session's full run (load
+5–7), 11.5 s (p50 9.3 s) at the start of this session (load low); tills held: 55 KB/till.
 
-| quick run | before (HEAD count.service) | after |
-|---|---|---|
-| acked scans/s | 18,436 · 18,424 · 13,544 · 16,834 | 29,573 · 22,525 · 23,483 · 21,780 |
-| ingest / staging + ON CONFLICT | 0.27 · 0.28 · 0.30 · 0.31 | 0.51 · 0.39 · 0.45 · 0.40 |
-| scans per CPU-second | 11,210 · 11,271 · 10,865 · 10,299 | 16,179 · 16,676 · 13,521 · 12,291 |
-| batch ack p50 | 1.06–1.42 s | 0.57–0.83 s |
-| RFID burst, reads/s (burst first) | 17,514 | 29,926 |
+1. *A transaction per till report and per store.* Each \`till.state.v1\` was its own UPDATE and each
+   store's barrier check its own transaction of ~8 statements (lock, tills, ledger lock, watermark, scope
+   count, update, steer, audit); \`start\` steered the stores one by one (2,000 statements in one
+   transaction). Now state reports that arrive together share one UPDATE (group commit, rows locked in
+   id order so multi-till writes never deadlock; acknowledged after commit), barrier checks are swept
+   in batches — one transaction locks every freezing count of the pending stores, reads their tills in
+   one query, locks the passing stores' ledgers in one round trip (sorted, as movements take them),
+   takes one watermark, marks them counting and steers their tills in one statement per stocktake, and
+   writes the audit entries in one insert — and \`start\` steers every store in one statement. A
+   periodic re-sweep (10 s) picks up any check lost to a crash. **p99 11.5 s → 3.7 s.**
+2. *The chain scope read per store.* A chain stocktake's scope lists every store (37 KB); reading it
+   with each of 1,000 rows (and once per store per live-progress flush) meant 37 MB parsed per sweep.
+   Now read once per stocktake.
+3. *Room emits through the adapter and Nest's rxjs pipeline.* Every \`to(room).emit\` through the Redis
+   streams adapter is a Redis stream entry that every node (the sender included) reads back and decodes:
+   10,000 desired states, then fleet changes per store and live progress per store. Now a fan-out
+   delivers locally and sends one adapter message to the other nodes (desired states, live progress;
+   fleet changes travel once and are split per store only where a node holds that room). And NestJS's
+   socket.io adapter binds each \`@SubscribeMessage\` of each socket through an rxjs pipeline
+   (fromEvent, mergeMap, takeUntil, share) — subscriptions kept for every held till and garbage for
+   every message; the hub's adapter now binds one plain listener per message with the same dispatch
+   (guards, pipes and filters). **p99 → 2.1–2.6 s; tills held at 10,000: 46 → 15–18 KB per till.**
+4. *Terminal rows rewritten in full pages.* \`fillfactor 60\` on \`terminal\` keeps state reports and
+   steering updates HOT; steering returns only id, epoch and time (mode and reason are the same for
+   every till). **p99 → 1.7–2.3 s** (\`npm run bench\` figure above).
+5. Two hubs: sweeps skip count rows the other node holds (\`SKIP LOCKED\`) and look at those stores again
+   50 ms later. **p99 52.9 s (second session) → 4.2–4.9 s.**
 
-Step 1 alone (one statement, no group commit) measured 24,379 and 21,985 scans/s against 17,336 and
-15,384 for the old code in the same alternating series. Behaviour is unchanged: the integration tests
-(stocktake, resilience, simulation) pass, and a differential check fed both versions the same batches
-(valid, pack barcode, invalid and unknown codes, bad EPC header, wrong zone, out of scope, recount task
-right and wrong, duplicate id across tills, duplicate EPC, retry, store in review, store not in the
-stocktake, a batch that overflows the quantity column): identical answers and identical rows, also
-with all of them sharing one statement (where the winner between two simultaneous duplicates can differ,
-always with exactly one \`accepted\`).
+**Scan ingest, 500 tills in 100 stores, 30 s window** — 47,794 acked scans/s at the end of the second
+session, 49,919 (0.64 × staging) at the start of this one, PostgreSQL at 107 % of a core.
 
-## What limits ingest now
+1. Tills give entries and sales **UUIDv7** ids (time-ordered): the primary key index grows at its right
+   edge instead of dirtying a random page per row. Live progress for scans (not state changes) at most
+   every 2 s per store; the progress of every changed store in one statement (one pass over each store's
+   rows instead of three). PostgreSQL 107 % → 80 % of a core, scans per CPU-second 27k → 31k;
+   48,457 scans/s (load 3).
+2. The group commit carries up to **10,000** entries per statement (was 4,000): **63,884 acked scans/s,
+   0.72 × staging + ON CONFLICT, 0.50 × COPY**, batch ack p50 1.5 s.
 
-- **Live progress, not ingest.** Sampling \`pg_stat_activity\` during the window, the queries of
-  \`StocktakeLive.flush\` took from a quarter (50 stores, 8k rows each) to over half (20 stores, 19k rows
-  each) of the backends' busy time, more than the inserts in the second case: every 500 ms, for every store that received a batch, it
-  recomputes the running variance (\`StocktakeRepository.variance\`: all products in scope joined with an
-  aggregate of all the store's count_entry rows, then mapped in JS) and \`tasksFor\` (two more counts over
-  count_entry), so its cost grows with the rows already counted; in the hub profile the JS \`variance\`
-  map alone is ~10 % of the time. With \`live.changed\` disabled (diagnostic only, step 2 with 2 statements
-  in flight) the quick run measured 33,190 and 26,715 scans/s. Fix (outside the ingest files): keep per-store counters / a per-product
-  counted table updated by the ingest statement, compute the running value at a slower cadence and only
-  for watched stores, and never let two flushes overlap.
-- **At full size** (500 tills in 100 stores, 30 s window after the 500,000-read RFID burst, so ~300k rows
-  already counted): the full run of 2026-11-28 measured 11,832 scans/s (0.31 × staging) and a repeat of
-  the ingest part alone 13,819 (0.25), with the machine's 1-minute load at 5–7 from other work;
-  11.5k scans per CPU-second against 12–17k in the quick runs. Sampled in the repeat, the live-progress
-  queries took as much backend time as the inserts (~330 samples against ~360): the gap to the quick
-  figure is that cost growing with the rows counted (and the load), not the ingest statement.
-- **PostgreSQL itself.** A single \`COPY\` into a table with count_entry's four indexes (random-UUID
-  primary key) reaches ~60–80k rows/s here, the staging + ON CONFLICT path ~45–70k; with the tills,
-  the hub and PostgreSQL sharing 2 cores, 50,000 acked scans/s is out of reach on this machine.
+**Earlier (second session)**: scan ingest went from 7–8 round trips per batch in one transaction (with
+pooled connections idle in transaction) to one statement per batch (typed arrays, resolution and checks
+in SQL, \`ON CONFLICT DO NOTHING\`) with group commit, and live progress from recomputing the running
+variance every 500 ms per store to at most every 5 s with one flush at a time: full size 11,832 →
+47,794 acked scans/s. Report XLSX: backpressure into the zip (3 GB → flat) and no styles table (8.8k →
+37k rows/s).
+
+## What limits them now
+
+- **Barrier: the hub's one core.** Profiled over the barrier, the hub spends its time writing to 10,000
+  sockets (one \`writev\` per till per message: the freeze, the report's acknowledgement, the counting
+  state — 0.5 s for the 10,000 freeze messages alone on this VM), reading 10,000 reports, and in garbage
+  collection (~20 %); the two simulator processes share the same 2 cores. PostgreSQL is no longer on the
+  critical path (the sweep that passes 1,000 stores takes ~1 s in all, most of it steering 10,000 tills
+  to counting after the snapshot). Under 1 s for 10,000 tills would take fewer bytes per till (one
+  store-level message instead of one per till) or a native websocket server; neither is done.
+- **Two hubs** each hold half the tills but share the 2 cores with each other, PostgreSQL and the
+  simulators; the first hub also ships all desired states to the second (one 2.5 MB message).
+- **Ingest**: PostgreSQL (the insert and its four indexes) and the hub's batch handling, in about equal
+  parts; the acknowledgement latency (batch ack p50 1.5 s with 100,000 entries in flight) bounds a
+  closed loop of 500 tills.
 `;
 
 /** docs/benchmarks.md from a run's results (`--render`: again from bench/results/latest.json, e.g. after editing the notes). */
