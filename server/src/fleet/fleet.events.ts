@@ -36,10 +36,16 @@ export class FleetEvents {
   fanout(items: Fanout[]) {
     if (!items.length) return;
     this.deliver(items);
+    this.toOtherNodes(FleetEvents.FANOUT, items);
+  }
+
+  /**
+   * One server-side message to the other hub nodes, as one JSON string: the adapter's msgpack encodes
+   * (and every node, this one included, decodes) a string far faster than 10,000 small objects.
+   */
+  private toOtherNodes(event: string, payload: unknown) {
     try {
-      // One JSON string: the adapter's msgpack encodes (and every node, this one included, decodes) a
-      // string far faster than 10,000 small objects.
-      (this.till as any)?.serverSideEmit(FleetEvents.FANOUT, JSON.stringify(items));
+      (this.till as any)?.serverSideEmit(event, JSON.stringify(payload));
     } catch {
       // an adapter without server-side messages: a single node, already delivered
     }
@@ -54,11 +60,7 @@ export class FleetEvents {
   fleetChanged(terminals: TerminalStatus[]) {
     if (!terminals.length) return;
     this.deliverFleetChanged(terminals);
-    try {
-      (this.till as any)?.serverSideEmit(FleetEvents.FLEET_CHANGED, JSON.stringify(terminals));
-    } catch {
-      // a single node: already delivered
-    }
+    this.toOtherNodes(FleetEvents.FLEET_CHANGED, terminals);
   }
 
   deliverFleetChanged(terminals: TerminalStatus[]) {
