@@ -1,12 +1,15 @@
 // Report generation (issue 6 / 7e): the consolidated variance report of one stocktake over S stores × P
 // products (full: 500 × 20,000 = 10 million detail rows), built by a real worker process through the real
-// BullMQ flow (a child job per store, a parent that consolidates), next to a plain
+// BullMQ flow (a child job per part — a run of consecutive stores of about 2M rows, COPYed by one
+// query — and a parent that consolidates), next to a plain
 // `COPY (the same query) TO STDOUT` of the same rows written to a file, measured in the same run.
 // Reported: CSV time (store parts by COPY + consolidation) and XLSX time, the worker's peak RSS in each
 // phase, file sizes, and the CSV / COPY ratio. Usage: node bench/report-bench.mjs [--quick]
+// While iterating: BENCH_REPORT='{"stores":100,"products":20000,"xlsx":false}' overrides the sizes
+// (stores, products) and with xlsx:false stops once the CSV is written (the worker is killed then).
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,9 +18,12 @@ import { Client, require, root, sleep } from './lib.mjs';
 
 const rssKb = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
+const override = process.env.BENCH_REPORT ? JSON.parse(process.env.BENCH_REPORT) : {};
+
 export async function reportBench({ quick = false, adminUrl = 'postgres://postgres@127.0.0.1:5432/postgres', log = (m) => process.stderr.write(`  ${m}\n`) } = {}) {
-  const STORES = quick ? 40 : 500;
-  const PRODUCTS = quick ? 2_500 : 20_000;
+  const STORES = override.stores ?? (quick ? 40 : 500);
+  const PRODUCTS = override.products ?? (quick ? 2_500 : 20_000);
+  const withXlsx = override.xlsx ?? true;
   const db = `sf_bench_reports_${process.pid}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -55,7 +61,9 @@ export async function reportBench({ quick = false, adminUrl = 'postgres://postgr
              x.counted - x.book, (x.counted - x.book)::bigint * p.unit_cost_cents, abs(x.counted - x.book) >= 5, 0, null, x.counted <> x.book
         from store s cross join product p
         cross join lateral (select (abs(hashtext(s.code || p.sku)) % 50) as book, (abs(hashtext(p.sku || s.code)) % 52) as counted) x`, [stocktakeId]);
-    await pg.query('analyze stocktake_line');
+    // As lines are long after approval: vacuumed (hint bits set), so the first query to read them (the
+    // baseline COPY) does not pay for writing every page once more on the report's behalf.
+    await pg.query('vacuum (analyze) stocktake_line');
     const rows = STORES * PRODUCTS;
     log(`report data: ${STORES} stores × ${PRODUCTS} products = ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
@@ -66,8 +74,13 @@ export async function reportBench({ quick = false, adminUrl = 'postgres://postgr
     await pipeline(pg.query(copyTo(`COPY (${chainDetailQuery(stocktakeId)}) TO STDOUT (FORMAT csv)`)), createWriteStream(join(dir, 'plain-copy.csv')));
     const copyS = (performance.now() - c0) / 1000;
     const copyBytes = statSync(join(dir, 'plain-copy.csv')).size;
-    rmSync(join(dir, 'plain-copy.csv'));
     log(`plain COPY: ${copyS.toFixed(1)} s, ${(copyBytes / 1e6).toFixed(0)} MB`);
+    // Outside the timing: what the report's CSV must be, byte for byte (a BOM, the header, then the COPY).
+    const { DETAIL_COLUMNS } = require(join(root, 'server/dist/src/reports/render/report-sql.js'));
+    const expected = createHash('sha256').update(`\ufeff${DETAIL_COLUMNS.join(',')}\n`);
+    for await (const chunk of createReadStream(join(dir, 'plain-copy.csv'), { highWaterMark: 1 << 20 })) expected.update(chunk);
+    const expectedSha = expected.digest('hex');
+    rmSync(join(dir, 'plain-copy.csv'));
 
     // The real thing: a worker process, and the report's flow exactly as the hub queues it.
     const prefix = `sf-bench-${process.pid}`;
@@ -84,13 +97,20 @@ export async function reportBench({ quick = false, adminUrl = 'postgres://postgr
       if (worker.exitCode !== null) throw new Error(`worker exited: ${out}`);
       await sleep(50);
     }
+    // The report row and its flow as the hub records and queues them (ReportsService.describe / enqueue):
+    // one child per part (a run of consecutive stores of about CHAIN_PART_ROWS lines), named after its first store.
+    const { CHAIN_PART_ROWS, groupParts } = require(join(root, 'server/dist/src/reports/report-parts.js'));
+    const approved = (await pg.query(`select ss.store_id, s.code, coalesce(ss.scope_products, 0) as lines from stocktake_store ss join store s on s.id = ss.store_id
+                                       where ss.stocktake_id = $1 and ss.status = 'approved' order by s.code`, [stocktakeId])).rows;
+    const parts = groupParts(approved, CHAIN_PART_ROWS);
     const reportId = randomUUID();
-    await pg.query(`insert into report (id, kind, title, stocktake_id, store_id, store_scope, params, parts_total, requested_by_name) values ($1, 'chain_variance', 'Bench', $2, null, null, '{}', $3, 'bench')`, [reportId, stocktakeId, STORES]);
+    await pg.query(`insert into report (id, kind, title, stocktake_id, store_id, store_scope, params, parts_total, requested_by_name) values ($1, 'chain_variance', 'Bench', $2, null, null, $3, $4, 'bench')`,
+      [reportId, stocktakeId, JSON.stringify({ partRows: CHAIN_PART_ROWS }), parts.length]);
     const { FlowProducer } = require('bullmq');
     const { Redis } = require('ioredis');
     const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
     const flows = new FlowProducer({ connection, prefix });
-    const stores = (await pg.query(`select id from store order by code`)).rows;
+    const stores = parts.map((p) => ({ id: p.key }));
     const baseline = rssKb(worker.pid, 'VmRSS');
     const started = performance.now();
     await flows.add({
@@ -98,13 +118,16 @@ export async function reportBench({ quick = false, adminUrl = 'postgres://postgr
       children: stores.map((s) => ({ name: 'report.part.v1', queueName: 'reports', data: { name: 'report.part.v1', reportId, storeId: s.id }, opts: { jobId: `report-${reportId}-${s.id}`, attempts: 5, failParentOnFailure: true } })),
     });
     const phase = { csv: { end: 0, peak: 0 }, xlsx: { end: 0, peak: 0 }, pdf: { end: 0, peak: 0 } };
+    let partsS = 0;
     for (;;) {
       const { rows: [r] } = await pg.query(`select status, progress, error from report where id = $1`, [reportId]);
       const rss = rssKb(worker.pid, 'VmRSS');
       const now = (performance.now() - started) / 1000;
       const p = r.progress < 55 && r.status !== 'done' ? 'csv' : r.progress < 95 && r.status !== 'done' ? 'xlsx' : 'pdf';
       phase[p].peak = Math.max(phase[p].peak, rss);
+      if (r.progress >= 50 && !partsS) partsS = now;
       if (r.progress >= 55 && !phase.csv.end) phase.csv.end = now;
+      if (phase.csv.end && !withXlsx) break;
       if (r.progress >= 95 && !phase.xlsx.end) phase.xlsx.end = now;
       if (r.status === 'failed') throw new Error(`report failed: ${r.error}\n${out}`);
       if (r.status === 'done') {
@@ -114,9 +137,22 @@ export async function reportBench({ quick = false, adminUrl = 'postgres://postgr
       if (worker.exitCode !== null) throw new Error(`worker died: ${out}`);
       await sleep(200);
     }
-    const files = (await pg.query(`select format, bytes, rows, sha256 from report_file where report_id = $1 order by format`, [reportId])).rows;
     const peakAll = rssKb(worker.pid, 'VmHWM');
+    if (!withXlsx) worker.kill('SIGKILL');
+    const files = (await pg.query(`select format, bytes, rows, sha256 from report_file where report_id = $1 order by format`, [reportId])).rows;
+    // The CSV on disk (recorded or not yet, when the XLSX is skipped) against one COPY of the chain query.
+    const csvName = readdirSync(join(reportsDir, reportId)).find((f) => f.endsWith('.csv'));
+    const got = createHash('sha256');
+    for await (const chunk of createReadStream(join(reportsDir, reportId, csvName), { highWaterMark: 1 << 20 })) got.update(chunk);
+    const csvIdentical = got.digest('hex') === expectedSha;
+    if (!csvIdentical) log('the report CSV is NOT byte-identical to the plain COPY of the chain query');
     await flows.close();
+    // This run's queue keys: nothing of the benchmark stays in the shared Redis.
+    for (let cursor = '0'; ;) {
+      const [next, keys] = await connection.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await connection.del(...keys);
+      if ((cursor = next) === '0') break;
+    }
     connection.disconnect();
     await pg.end();
     const mb = (kb) => Math.round(kb / 1024);
@@ -125,8 +161,8 @@ export async function reportBench({ quick = false, adminUrl = 'postgres://postgr
     const result = {
       stores: STORES, products: PRODUCTS, rows,
       plainCopyS: +copyS.toFixed(1), plainCopyMB: Math.round(copyBytes / 1e6),
-      csvS: +csvS.toFixed(1), csvVsCopy: +(csvS / copyS).toFixed(2), csvPeakRssMB: mb(phase.csv.peak),
-      xlsxS: +xlsxS.toFixed(1), xlsxPeakRssMB: mb(phase.xlsx.peak), pdfS: +(phase.pdf.end - phase.xlsx.end).toFixed(1),
+      csvS: +csvS.toFixed(1), csvVsCopy: +(csvS / copyS).toFixed(2), csvPeakRssMB: mb(phase.csv.peak), csvPartsS: +partsS.toFixed(1), csvIdentical,
+      ...(withXlsx ? { xlsxS: +xlsxS.toFixed(1), xlsxPeakRssMB: mb(phase.xlsx.peak), pdfS: +(phase.pdf.end - phase.xlsx.end).toFixed(1) } : { xlsxS: null }),
       workerBaselineRssMB: mb(baseline), workerPeakRssMB: mb(peakAll),
       files: Object.fromEntries(files.map((f) => [f.format, { MB: +(Number(f.bytes) / 1e6).toFixed(1), rows: Number(f.rows) }])),
     };

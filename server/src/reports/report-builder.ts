@@ -11,14 +11,15 @@ import { AuditService } from '../audit/audit.service.js';
 import { sql } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { HashedFileWriter, type WrittenFile } from './render/hashed-file.js';
-import { copyCsv, queryRows, uuidLiteral, withPgClient } from './render/pg-raw.js';
+import { copyCsv, copyCsvCounted, queryRows, uuidLiteral, withPgClient } from './render/pg-raw.js';
 import { money, pct, writeSummaryPdf, type Measures, type SummaryRow, type VarianceSummary } from './render/pdf.js';
 import {
-  DETAIL_BOOLEAN, DETAIL_COLUMNS, DETAIL_NUMERIC, FORCED_TILLS, LATE_MOVEMENTS, RECOUNTS, SLOW_MOVERS, storeDetailQuery,
+  DETAIL_BOOLEAN, DETAIL_COLUMNS, DETAIL_NUMERIC, FORCED_TILLS, LATE_MOVEMENTS, PART_COPY_SETTINGS, partDetailQuery, RECOUNTS, SLOW_MOVERS,
   SUMMARY_BY_CATEGORY, SUMMARY_BY_REGION, SUMMARY_BY_STORE, SUMMARY_TOTAL, UNCOUNTED,
 } from './render/report-sql.js';
 import { XlsxReport, type XlsxColumn } from './render/xlsx.js';
 import { ReportEvents } from './report-events.js';
+import { approvedStores, groupParts, partRowsOf, type ReportPart } from './report-parts.js';
 import { ReportsRepository, type ReportRow } from './reports.repository.js';
 
 const BOM = '\ufeff';
@@ -32,6 +33,7 @@ interface StoreCtx {
   name: string;
   status: string;
   approved_at: Date | null;
+  lines: number | null;
 }
 interface VarianceCtx {
   st: any;
@@ -107,7 +109,7 @@ export class ReportBuilder {
     if (!st) throw new UnrecoverableError(`Stocktake ${r.stocktake_id} does not exist`);
     const stores = await sql<StoreCtx[]>(
       em,
-      `select ss.store_id, s.code, s.name, ss.status, ss.approved_at from stocktake_store ss join store s on s.id = ss.store_id
+      `select ss.store_id, s.code, s.name, ss.status, ss.approved_at, coalesce(ss.scope_products, 0) as lines from stocktake_store ss join store s on s.id = ss.store_id
         where ss.stocktake_id = ? and (?::uuid is null or ss.store_id = ?::uuid) order by s.code`,
       [st.id, r.store_id, r.store_id],
     );
@@ -117,51 +119,69 @@ export class ReportBuilder {
     return { st, stores, at: new Date(at), storeFilter: r.store_id, baseName };
   }
 
-  /** One store's detail rows, straight out of PostgreSQL with COPY, into a part file (no header). */
+  /** A report's parts: its approved stores in code order, grouped as when its flow was queued. */
+  private parts(r: ReportRow, approved: Array<{ store_id: string; code: string; lines: number | string | null }>): ReportPart[] {
+    return groupParts(approved, partRowsOf(r.params));
+  }
+
+  /** A child job: the part that holds this store (its first store, for the flows the hub queues). */
   async buildPart(r: ReportRow, storeId: string): Promise<number> {
-    const done = await this.repo.part(this.em(), r.id, storeId);
-    const path = this.partPath(r.id, storeId);
+    const parts = this.parts(r, await approvedStores(this.em(), r.stocktake_id!, r.store_id));
+    const part = parts.find((p) => p.storeIds.includes(storeId));
+    if (!part) throw new UnrecoverableError(`Store ${storeId} is not an approved store of this report`);
+    return this.buildPartOf(r, part, parts.length);
+  }
+
+  /**
+   * A part's detail rows (a run of consecutive stores), straight out of PostgreSQL with one COPY, into a
+   * part file (no header); the row count is the COPY's own. Done once: a part recorded with its file on
+   * disk is not built again, and a part built twice (a job taken over) is the same bytes.
+   */
+  private async buildPartOf(r: ReportRow, part: ReportPart, partsTotal: number): Promise<number> {
+    const done = await this.repo.part(this.em(), r.id, part.key);
+    const path = this.partPath(r.id, part.key);
     if (done && existsSync(path)) return Number(done.rows);
-    const out = await HashedFileWriter.open(path);
+    const out = await HashedFileWriter.open(path, { hash: false });
+    let n: number;
     try {
-      await withPgClient(this.em(), (client) => copyCsv(client, storeDetailQuery(r.stocktake_id!, storeId), out, { header: false, end: true }));
+      n = await withPgClient(this.em(), (client) => copyCsvCounted(client, partDetailQuery(r.stocktake_id!, part.storeIds), out, PART_COPY_SETTINGS));
       await out.commit();
     } catch (e) {
       await out.abort();
       throw e;
     }
-    const [{ n }] = await sql<any[]>(this.em(), `select count(*)::bigint as n from stocktake_line where stocktake_id = ? and store_id = ?`, [r.stocktake_id, storeId]);
-    const parts = await this.repo.addPart(this.em(), r.id, storeId, Number(n));
-    if (r.parts_total > 0) await this.progress(r, (parts / r.parts_total) * 50);
-    return Number(n);
+    const parts = await this.repo.addPart(this.em(), r.id, part.key, n);
+    await this.progress(r, (Math.min(parts, partsTotal) / Math.max(1, partsTotal)) * 50);
+    return n;
   }
 
   /** The parent: joins the parts into the CSV, then writes the XLSX and the PDF summary. */
   async consolidate(r: ReportRow) {
     const ctx = await this.varianceCtx(r);
     const approved = ctx.stores.filter((s) => s.status === 'approved');
+    const parts = this.parts(r, approved);
     let rows = 0;
-    const partRows: number[] = [];
-    for (const s of approved) {
-      const n = await this.buildPart(r, s.store_id);
-      partRows.push(n);
-      rows += n;
-    }
+    for (const part of parts) rows += await this.buildPartOf(r, part, parts.length);
     await this.progress(r, 50);
     await this.pause();
 
-    // CSV: a BOM (so spreadsheet programs read UTF-8), the header, then every store's COPY output in store order.
+    // CSV: a BOM (so spreadsheet programs read UTF-8), the header, then every part's COPY output in store order.
     const csvPath = join(this.dir(r.id), `${ctx.baseName}.csv`);
     const csv = await HashedFileWriter.open(csvPath);
-    csv.write(`${BOM}${DETAIL_COLUMNS.join(',')}\n`);
-    for (const s of approved) await pipeline(createReadStream(this.partPath(r.id, s.store_id), { highWaterMark: 1 << 20 }), csv, { end: false });
-    csv.end();
+    try {
+      csv.write(`${BOM}${DETAIL_COLUMNS.join(',')}\n`);
+      for (const part of parts) await pipeline(createReadStream(this.partPath(r.id, part.key), { highWaterMark: 1 << 20 }), csv, { end: false });
+      csv.end();
+    } catch (e) {
+      await csv.abort();
+      throw e;
+    }
     const csvFile = await csv.commit();
     await this.progress(r, 55);
     await this.pause();
 
     const summary = await this.summaries(ctx);
-    const xlsxFile = await this.varianceXlsx(r, ctx, summary, approved, rows);
+    const xlsxFile = await this.varianceXlsx(r, ctx, summary, parts, rows);
     await this.progress(r, 95);
     const pdf = await writeSummaryPdf(join(this.dir(r.id), `${ctx.baseName}.pdf`), { ...summary, detailSha256: csvFile.sha256 });
 
@@ -217,7 +237,7 @@ export class ReportBuilder {
     };
   }
 
-  private async varianceXlsx(r: ReportRow, ctx: VarianceCtx, s: Omit<VarianceSummary, 'detailSha256'>, approved: StoreCtx[], totalRows: number): Promise<WrittenFile> {
+  private async varianceXlsx(r: ReportRow, ctx: VarianceCtx, s: Omit<VarianceSummary, 'detailSha256'>, parts: ReportPart[], totalRows: number): Promise<WrittenFile> {
     const x = await XlsxReport.open(join(this.dir(r.id), `${ctx.baseName}.xlsx`), { title: s.title, creator: 'Stockfleet', at: ctx.at });
     try {
       const t = s.totals;
@@ -249,8 +269,8 @@ export class ReportBuilder {
       const partsOf = this.partPath.bind(this);
       const reportId = r.id;
       async function* detail() {
-        for (const st of approved) {
-          const parser = createReadStream(partsOf(reportId, st.store_id), { highWaterMark: 1 << 20 }).pipe(parse({ relax_column_count: false }));
+        for (const part of parts) {
+          const parser = createReadStream(partsOf(reportId, part.key), { highWaterMark: 1 << 20 }).pipe(parse({ relax_column_count: false }));
           for await (const rec of parser as AsyncIterable<string[]>) yield rec.map((v, i) => (kinds[i] === 'n' ? Number(v) : kinds[i] === 'b' ? v === 'true' : v));
         }
       }

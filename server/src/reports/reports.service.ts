@@ -14,6 +14,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { REPORTS_QUEUE } from '../jobs/jobs.types.js';
 import { hashFile } from './render/hashed-file.js';
 import { ReportEvents } from './report-events.js';
+import { approvedStores, CHAIN_PART_ROWS, groupParts, partRowsOf } from './report-parts.js';
 import { ReportsRepository, mapReport, type ReportRow } from './reports.repository.js';
 
 export const reportJobId = (reportId: string) => `report-${reportId}`;
@@ -97,8 +98,9 @@ export class ReportsService {
     }
     if (actor && actor.role === 'manager') throw forbidden('The consolidated chain report is for head office and auditors');
     if (st.status !== 'done') throw new DomainException(ErrorCode.NotReady, `The stocktake is ${st.status}: the consolidated report runs when every store is approved or cancelled`);
-    const [{ n }] = await sql<any[]>(tem, `select count(*)::int as n from stocktake_store where stocktake_id = ? and status = 'approved'`, [st.id]);
-    return { ...base, kind: input.kind, title: `Consolidated variance — ${st.name}`, stocktake_id: st.id, store_id: null, store_scope: null, params: {}, parts_total: n };
+    // One child job per part (runs of consecutive stores of about CHAIN_PART_ROWS lines); the part size is kept with the report.
+    const parts = groupParts(await approvedStores(tem, st.id), CHAIN_PART_ROWS);
+    return { ...base, kind: input.kind, title: `Consolidated variance — ${st.name}`, stocktake_id: st.id, store_id: null, store_scope: null, params: { partRows: CHAIN_PART_ROWS }, parts_total: parts.length };
   }
 
   /** Queues a report's job(s); safe to call again (job ids are the report's). */
@@ -107,10 +109,11 @@ export class ReportsService {
       await this.jobs.add({ name: 'report.build.v1', reportId: r.id }, { jobId: reportJobId(r.id) });
       return;
     }
-    const stores = await sql<any[]>(this.em.fork(), `select ss.store_id from stocktake_store ss join store s on s.id = ss.store_id where ss.stocktake_id = ? and ss.status = 'approved' order by s.code`, [r.stocktake_id]);
+    // A part job names the part's first store (for a report queued before parts were grouped: its only store).
+    const parts = groupParts(await approvedStores(this.em.fork(), r.stocktake_id!), partRowsOf(r.params));
     await this.jobs.addFlow(
       { payload: { name: 'report.consolidate.v1', reportId: r.id }, jobId: reportJobId(r.id) },
-      stores.map((s) => ({ payload: { name: 'report.part.v1' as const, reportId: r.id, storeId: s.store_id }, jobId: partJobId(r.id, s.store_id) })),
+      parts.map((p) => ({ payload: { name: 'report.part.v1' as const, reportId: r.id, storeId: p.key }, jobId: partJobId(r.id, p.key) })),
     );
   }
 

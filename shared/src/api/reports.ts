@@ -61,7 +61,7 @@ export const ReportListQuerySchema = z.strictObject({
 export const JobPayloadSchema = z.discriminatedUnion('name', [
   /** A single-job report (one store's variance, slow movers). */
   z.strictObject({ name: z.literal('report.build.v1'), reportId: z.uuid() }),
-  /** A chain report's child: one store's detail rows and summary. */
+  /** A chain report's child: one part (consecutive stores from `storeId`, the part's first store, sized by the report's `params.partRows`). */
   z.strictObject({ name: z.literal('report.part.v1'), reportId: z.uuid(), storeId: z.uuid() }),
   /** A chain report's parent: consolidates its children's parts into the files. */
   z.strictObject({ name: z.literal('report.consolidate.v1'), reportId: z.uuid() }),

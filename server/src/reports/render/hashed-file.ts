@@ -13,7 +13,8 @@ export interface WrittenFile {
 
 /**
  * A file written under a temporary name, hashed as it is written, and renamed into place only when
- * complete: a crash never leaves a half file where a finished one is expected.
+ * complete: a crash never leaves a half file where a finished one is expected. `hash: false` for
+ * intermediate files (report parts) whose bytes are hashed where they end up.
  */
 export class HashedFileWriter extends Writable {
   private readonly hash = createHash('sha256');
@@ -21,19 +22,19 @@ export class HashedFileWriter extends Writable {
   private readonly tmp: string;
   private bytes = 0;
 
-  private constructor(readonly path: string) {
+  private constructor(readonly path: string, private readonly hashing: boolean) {
     super({ highWaterMark: 1 << 20 });
     this.tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
     this.out = createWriteStream(this.tmp, { highWaterMark: 1 << 20 });
   }
 
-  static async open(path: string): Promise<HashedFileWriter> {
+  static async open(path: string, opts: { hash?: boolean } = {}): Promise<HashedFileWriter> {
     await mkdir(dirname(path), { recursive: true });
-    return new HashedFileWriter(path);
+    return new HashedFileWriter(path, opts.hash ?? true);
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void) {
-    this.hash.update(chunk);
+    if (this.hashing) this.hash.update(chunk);
     this.bytes += chunk.length;
     if (this.out.write(chunk)) cb();
     else this.out.once('drain', () => cb());
@@ -48,7 +49,7 @@ export class HashedFileWriter extends Writable {
   async commit(): Promise<WrittenFile> {
     if (!this.writableFinished) await new Promise<void>((resolve, reject) => { this.once('finish', resolve); this.once('error', reject); });
     await rename(this.tmp, this.path);
-    return { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    return { path: this.path, bytes: this.bytes, sha256: this.hashing ? this.hash.digest('hex') : '' };
   }
 
   async abort() {
