@@ -30,8 +30,15 @@ export async function fleetBench({ dbUrl, tillCounts, barrier, barriers = [], pr
     const nSims = Math.max(workers, hubCount);
     for (let w = 0; w < nSims; w++) sims.push(forkSim(hubs[w % hubCount].base, fleet.tokens.filter((_, i) => i % nSims === w)));
     const { connected, seconds: connectSeconds } = await waitConnected(sims, fleet.tokens.length, t0);
-    await sleep(3000); // let the state reports and the fleet notifier settle
-    const rss = hubs.reduce((n, h) => n + rssMb(h.pid), 0);
+    // Memory held, not garbage of the connection storm: the lowest of the RSS samples taken 3–10 s after
+    // the last till connected (the state reports and the fleet notifier have settled, and V8 collects
+    // once allocation stops).
+    await sleep(3000);
+    let rss = Infinity;
+    for (let i = 0; i < 15; i++) {
+      rss = Math.min(rss, hubs.reduce((n, h) => n + rssMb(h.pid), 0));
+      await sleep(500);
+    }
     const row = { tills: fleet.tokens.length, hubs: hubCount, connected, connectSeconds: +connectSeconds.toFixed(1), hubRssMb: +rss.toFixed(0), baselineRssMb: +baseline.toFixed(0), kbPerTill: +(((rss - baseline) * 1024) / fleet.tokens.length).toFixed(1) };
     log(`tills ${JSON.stringify(row)}`);
     if (!measureBarrier) results.push({ kind: 'tills', ...row });
