@@ -109,7 +109,8 @@ running at times: the ranges are several runs).
    (guards, pipes and filters). **p99 → 2.1–2.6 s; tills held at 10,000: 46 → 15–18 KB per till.**
 4. *Terminal rows rewritten in full pages.* \`fillfactor 60\` on \`terminal\` keeps state reports and
    steering updates HOT; steering returns only id, epoch and time (mode and reason are the same for
-   every till). **p99 → 1.7–2.3 s** (\`npm run bench\` figure above).
+   every till). **p99 → 1.7–2.3 s** in runs of this part alone; 3.2–3.7 s in the full runs, where it
+   follows the memory runs on a warmer, busier machine.
 5. Two hubs: sweeps skip count rows the other node holds (\`SKIP LOCKED\`) and look at those stores again
    50 ms later. **p99 52.9 s (second session) → 4.2–4.9 s.**
 
