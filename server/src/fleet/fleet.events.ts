@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { HubToAdminEvents, HubToTillEvents, TerminalStatus, TillCommand, TillDesired } from '@stockfleet/shared';
 import type { Namespace } from 'socket.io';
+import { groupBy } from '../common/group-by.js';
 
 /**
  * The one typed way the hub talks to sockets. Gateways register their namespaces here on init;
@@ -68,13 +69,7 @@ export class FleetEvents {
     if (!admin) return;
     const rooms: Map<string, Set<string>> = admin.adapter.rooms;
     if (rooms.has(FleetEvents.adminAllRoom)) admin.local.to(FleetEvents.adminAllRoom).emit('fleet.changed.v1', { terminals });
-    const byStore = new Map<string, TerminalStatus[]>();
-    for (const t of terminals) {
-      if (!rooms.has(FleetEvents.adminStoreRoom(t.storeId))) continue;
-      const list = byStore.get(t.storeId);
-      if (list) list.push(t);
-      else byStore.set(t.storeId, [t]);
-    }
+    const byStore = groupBy(terminals.filter((t) => rooms.has(FleetEvents.adminStoreRoom(t.storeId))), (t) => t.storeId);
     for (const [storeId, list] of byStore) admin.local.to(FleetEvents.adminStoreRoom(storeId)).emit('fleet.changed.v1', { terminals: list });
   }
 

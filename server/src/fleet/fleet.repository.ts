@@ -47,31 +47,31 @@ export class FleetRepository {
   }
 
   /** Moves tills to a mode with a fresh epoch; returns their new desired states. Runs in the caller's transaction. */
-  async setDesired(em: EntityManager, ids: string[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }, remoteLocked?: boolean): Promise<TillDesired[]> {
-    if (!ids.length) return [];
-    const rows = await sql(
-      em,
-      `update terminal set desired_mode = ?, desired_epoch = desired_epoch + 1, desired_reason = ?::jsonb, desired_since = now()
-         ${remoteLocked === undefined ? '' : ', remote_locked = ' + (remoteLocked ? 'true' : 'false')}
-        where id in (select id from terminal where id = any(?::uuid[]) order by id for update) returning id, desired_mode, desired_epoch, desired_reason, desired_since`,
-      [mode, JSON.stringify(reason), `{${ids.join(',')}}`],
-    );
-    return rows.map((r: any) => this.desiredFromRow(r));
+  setDesired(em: EntityManager, ids: string[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }, remoteLocked?: boolean): Promise<TillDesired[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.updateDesired(em, `select id from terminal where id = any(?::uuid[])`, [`{${ids.join(',')}}`], mode, reason, remoteLocked);
   }
 
   /**
    * Moves every active till of these stores (or only the drill tills of a practice count) to a mode with
-   * a fresh epoch, in one statement; rows locked in id order. Runs in the caller's transaction.
+   * a fresh epoch, in one statement. Runs in the caller's transaction.
    */
-  async steerStores(em: EntityManager, storeIds: string[], onlyTills: string[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }): Promise<TillDesired[]> {
-    if (!storeIds.length) return [];
+  steerStores(em: EntityManager, storeIds: string[], onlyTills: string[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }): Promise<TillDesired[]> {
+    if (!storeIds.length) return Promise.resolve([]);
     const only = onlyTills.length ? 'and id = any(?::uuid[])' : '';
+    return this.updateDesired(em, `select id from terminal where store_id = any(?::uuid[]) and token_hash is not null and revoked_at is null ${only}`,
+      [`{${storeIds.join(',')}}`, ...(onlyTills.length ? [`{${onlyTills.join(',')}}`] : [])], mode, reason);
+  }
+
+  /** The tills `select` picks, locked in id order (as every multi-till write), get the new desired state. */
+  private async updateDesired(em: EntityManager, select: string, params: unknown[], mode: TillMode, reason: DesiredReason & { graceSeconds?: number }, remoteLocked?: boolean): Promise<TillDesired[]> {
     const rows = await sql(
       em,
-      `with l as (select id from terminal where store_id = any(?::uuid[]) and token_hash is not null and revoked_at is null ${only} order by id for update)
+      `with l as (${select} order by id for update)
        update terminal set desired_mode = ?, desired_epoch = desired_epoch + 1, desired_reason = ?::jsonb, desired_since = now()
+         ${remoteLocked === undefined ? '' : ', remote_locked = ' + (remoteLocked ? 'true' : 'false')}
         where id in (select id from l) returning id, desired_epoch, desired_since`,
-      [`{${storeIds.join(',')}}`, ...(onlyTills.length ? [`{${onlyTills.join(',')}}`] : []), mode, JSON.stringify(reason)],
+      [...params, mode, JSON.stringify(reason)],
     );
     // Mode and reason are the same for every till: not read back 10,000 times.
     return rows.map((r: any) => this.desiredFromRow({ ...r, desired_mode: mode, desired_reason: reason }));

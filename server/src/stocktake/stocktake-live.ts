@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { StocktakeTasks } from '@stockfleet/shared';
 import { adminEmit, FleetEvents, type Fanout } from '../fleet/fleet.events.js';
+import { groupBy } from '../common/group-by.js';
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
 
@@ -41,7 +42,7 @@ export class StocktakeLive implements OnModuleDestroy {
       [active.stocktake_id, storeId, active.stocktake_id, storeId, active.stocktake_id, storeId]);
     return {
       stocktakeId: active.stocktake_id, name: active.name, storeStatus: active.status, practice: active.practice, blind: active.blind,
-      recounts: recounts.map((r) => ({ id: r.id, productId: r.product_id, sku: r.sku, name: r.name, zoneId: r.zone_id, round: r.round })),
+      recounts: recounts.map(toRecount),
       progress: { countedProducts: progress.counted, scopeProducts: progress.scope, entries: progress.entries },
     };
   }
@@ -114,6 +115,7 @@ export class StocktakeLive implements OnModuleDestroy {
             where (t.stocktake_id, t.store_id) in (select * from unnest(?::uuid[], ?::uuid[])) and t.status = 'open' order by p.sku`,
           [`{${active.map((r) => r.stocktake_id).join(',')}}`, `{${active.map((r) => r.store_id).join(',')}}`])
         : [];
+      const recountsOf = groupBy(recounts, (t) => `${t.stocktake_id}:${t.store_id}`);
       // Scope and thresholds once per stocktake (a chain scope lists every store).
       let stocktakes: Map<string, any> | null = null;
       const stocktake = async (id: string) => (stocktakes ??= await this.repo.stocktakes(em, rows.map((r) => r.stocktake_id))).get(id);
@@ -126,8 +128,7 @@ export class StocktakeLive implements OnModuleDestroy {
         if (!active.includes(r)) continue;
         out.push(tasksEmit(storeId, {
           stocktakeId, name: r.name, storeStatus: r.status, practice: r.practice, blind: r.blind,
-          recounts: recounts.filter((t) => t.stocktake_id === stocktakeId && t.store_id === storeId)
-            .map((t) => ({ id: t.id, productId: t.product_id, sku: t.sku, name: t.name, zoneId: t.zone_id, round: t.round })),
+          recounts: (recountsOf.get(`${stocktakeId}:${storeId}`) ?? []).map(toRecount),
           progress: { countedProducts: r.counted, scopeProducts: r.scope, entries: r.entries },
         }));
       }
@@ -181,3 +182,6 @@ export class StocktakeLive implements OnModuleDestroy {
 
 /** Recount tasks and progress to every till of a store. */
 const tasksEmit = (storeId: string, tasks: StocktakeTasks): Fanout => ({ ns: 'till', to: [FleetEvents.storeRoom(storeId)], event: 'stocktake.tasks.v1', args: [tasks] });
+
+/** An open recount task row as the tills see it. */
+const toRecount = (t: any) => ({ id: t.id, productId: t.product_id, sku: t.sku, name: t.name, zoneId: t.zone_id, round: t.round });

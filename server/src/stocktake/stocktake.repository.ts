@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { StocktakeScope, VarianceLineDto } from '@stockfleet/shared';
 import { variance } from '@stockfleet/shared';
 
+import { groupBy } from '../common/group-by.js';
 import { sql } from '../common/sql.js';
 
 const arr = (ids: string[]) => `{${ids.join(',')}}`;
@@ -40,17 +41,6 @@ export class StocktakeRepository {
     return row as any | undefined;
   }
 
-  /** The tills a count steers: every active till of the store, or only the drill tills of a practice count. */
-  async activeTills(em: EntityManager, storeId: string, practiceTerminalIds: string[] = []) {
-    const only = practiceTerminalIds.length ? 'and id = any(?::uuid[])' : '';
-    return sql<any[]>(
-      em,
-      `select id, name, desired_epoch, reported_mode, reported_epoch, (online and last_seen_at > now() - interval '45 seconds') as online
-         from terminal where store_id = ? and token_hash is not null and revoked_at is null ${only} order by name`,
-      practiceTerminalIds.length ? [storeId, `{${practiceTerminalIds.join(',')}}`] : [storeId],
-    );
-  }
-
   /**
    * The freezing counts of these stores, row-locked, and their stocktakes once each (a chain scope lists
    * every store: not to be read per row). Rows another transaction holds (another hub node sweeping the
@@ -79,7 +69,10 @@ export class StocktakeRepository {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** The tills each of these counts steers (as `activeTills`), keyed `stocktakeId:storeId`, in one query. */
+  /**
+   * The tills each of these counts steers — every active till of the store, or only the drill tills of a
+   * practice count — keyed `stocktakeId:storeId`, in one query.
+   */
   async activeTillsOf(em: EntityManager, counts: Array<{ stocktake_id: string; store_id: string }>) {
     const rows = await sql<any[]>(
       em,
@@ -92,14 +85,7 @@ export class StocktakeRepository {
         order by t.name`,
       [arr(counts.map((c) => c.stocktake_id)), arr(counts.map((c) => c.store_id))],
     );
-    const out = new Map<string, any[]>();
-    for (const r of rows) {
-      const k = `${r.stocktake_id}:${r.store_id}`;
-      const list = out.get(k);
-      if (list) list.push(r);
-      else out.set(k, [r]);
-    }
-    return out;
+    return groupBy(rows, (r) => `${r.stocktake_id}:${r.store_id}`);
   }
 
   /** Barrier passed: these counts start counting against the same ledger watermark. */

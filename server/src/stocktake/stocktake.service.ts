@@ -25,6 +25,7 @@ import { FleetEvents } from '../fleet/fleet.events.js';
 import { FleetNotifier } from '../fleet/fleet-notifier.js';
 import { FleetRepository } from '../fleet/fleet.repository.js';
 import { lockStoreLedger, lockStoreLedgers, postMovements } from '../inventory/ledger.repository.js';
+import { groupBy } from '../common/group-by.js';
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
@@ -75,7 +76,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     this.sweepTimer.unref();
     this.subs.push(
       this.hooks.reported.subscribe(({ till, state }) => {
-        if (state.mode === 'frozen') void this.checkBarriers(till.storeId);
+        if (state.mode === 'frozen') this.checkBarriers(till.storeId);
       }),
       this.hooks.connected.subscribe(({ till, emit }) => void this.live.tasksFor(till.storeId).then((t) => t && emit('stocktake.tasks.v1', t)).catch(() => {})),
     );
@@ -150,7 +151,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     await this.em.fork().transactional(async (tem) => {
       const row = await this.lockedStore(tem, id, storeId);
       if (row.status !== 'freezing') throw new DomainException(ErrorCode.IllegalTransition, `The store is ${row.status}, not freezing`);
-      const tills = await this.repo.activeTills(tem, storeId, row.practice_terminal_ids ?? []);
+      const tills = (await this.repo.activeTillsOf(tem, [row])).get(`${id}:${storeId}`) ?? [];
       const unknown = input.terminalIds.filter((t) => !tills.some((x: any) => x.id === t));
       if (unknown.length) throw new DomainException(ErrorCode.NotFound, 'These tills are not active in this store', { terminalIds: unknown });
       const forced = [...row.forced, ...input.terminalIds.filter((t) => !row.forced.some((f: any) => f.id === t)).map((t) => ({ id: t, reason: input.reason, by: actor.name }))];
@@ -221,19 +222,14 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       if (!complete.length) return;
       complete.forEach((r) => this.transition(r.status, { type: 'barrier_complete' }));
       const movementId = await lockStoreLedgers(tem, complete.map((r) => r.store_id));
-      const byStocktake = new Map<string, string[]>();
-      for (const r of complete) {
-        const list = byStocktake.get(r.stocktake_id);
-        if (list) list.push(r.store_id);
-        else byStocktake.set(r.stocktake_id, [r.store_id]);
-      }
+      const byStocktake = groupBy(complete, (r) => r.stocktake_id as string);
       const products = new Map<string, number>();
       for (const id of byStocktake.keys()) products.set(id, await this.repo.scopeProductCount(tem, stocktakes.get(id).scope));
       const counts = complete.map((r) => ({ stocktakeId: r.stocktake_id as string, storeId: r.store_id as string, products: products.get(r.stocktake_id)! }));
       await this.repo.markCounting(tem, counts, movementId);
-      for (const [id, stores] of byStocktake) {
+      for (const [id, group] of byStocktake) {
         const st = stocktakes.get(id);
-        desired.push(...(await this.steerStores(tem, st, stores, 'counting', st.created_by_name ?? null)));
+        desired.push(...(await this.steerStores(tem, st, group.map((r) => r.store_id), 'counting', st.created_by_name ?? null)));
       }
       await this.audit.recordMany(tem, complete.map((r, i) => ({
         actorType: 'system' as const, action: 'stocktake.barrier_complete', storeId: r.store_id, subject: r.stocktake_id,
