@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: hub processes, fleet seeding, simulator IPC, CPU accounting.
 import { fork, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,16 @@ export function cpuSeconds(pid) {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds used so far by every PostgreSQL process of this machine (server and backends). */
+export function postgresCpuSeconds() {
+  let n = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try { if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) n += cpuSeconds(pid); } catch { /* gone */ }
+  }
+  return n;
 }
 
 /** A connected pg client that does not crash the benchmark when the server drops it. */

@@ -230,16 +230,19 @@ async function fleetPart() {
     dbUrl: fleetUrl,
     tillCounts: only('fleet') ? (quick ? [1000] : [1000, 5000, 10000]) : [],
     barrier: only('barrier') ? (quick ? { tills: 1000, stores: 100 } : { tills: 10000, stores: 1000 }) : null,
+    floor: only('barrier') ? (quick ? { tills: 1000, stores: 100 } : { tills: 10000, stores: 1000 }) : null,
     barriers: only('barrier2') ? [quick ? { tills: 1000, stores: 100, hubs: 2 } : { tills: 10000, stores: 1000, hubs: 2 }] : [],
     log,
   });
   // Memory per till at the margin: the held RSS between the smallest and the largest single-hub run.
   const held = fleet.filter((f) => f.kind === 'tills' && f.hubs === 1).sort((a, b) => a.tills - b.tills);
   const margin = held.length > 1 ? ((held.at(-1).hubRssMb - held[0].hubRssMb) * 1024) / (held.at(-1).tills - held[0].tills) : null;
+  const floorP99 = fleet.find((f) => f.kind === 'floor')?.p99Ms;
   for (const f of fleet) {
     if (f.kind === 'tills' && margin !== null && f === held.at(-1)) f.marginKb = +margin.toFixed(1);
     if (f.kind === 'tills') results.push({ name: `tills held by one hub: ${f.tills.toLocaleString('en')} (connected ${f.connected.toLocaleString('en')} in ${f.connectSeconds} s)`, seconds: f.connectSeconds, rowsPerSecond: 0, target: '< 20 KB/till', extra: `${f.kbPerTill} KB/till (hub RSS ${f.baselineRssMb} → ${f.hubRssMb} MB)${f.marginKb === undefined ? '' : `; ${f.marginKb} KB per till added between ${held[0].tills.toLocaleString('en')} and ${f.tills.toLocaleString('en')}`}`, raw: f });
-    else results.push({ name: `freeze barrier${f.hubs > 1 ? `, ${f.hubs} hub processes (Redis streams adapter, one database)` : ''}: ${f.stores.toLocaleString('en')} stores × ${Math.round(f.tills / f.stores)} tills, ${f.products.toLocaleString('en')} products (${f.storesCounting} stores counting, ${f.tillsCounting} tills counting)`, seconds: f.allCountingSeconds, rowsPerSecond: 0, target: 'p99 < 1 s', extra: `per store p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms; admin call → all stores counting ${f.allCountingSeconds} s, → all tills acknowledged counting ${f.tillsCountingSeconds} s`, raw: f });
+    else if (f.kind === 'floor') results.push({ name: `freeze barrier floor: bare socket.io server, no database (bench/floor-hub.mjs), ${f.stores.toLocaleString('en')} stores × ${Math.round(f.tills / f.stores)} tills (${f.storesPassed} stores passed)`, seconds: f.allCountingSeconds, rowsPerSecond: 0, target: 'baseline', extra: `per store p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; telling every till to freeze ${f.pushMs} ms; all tills acknowledged counting ${f.allCountingSeconds} s; CPU s: server ${f.cpu.hub}, simulators ${f.cpu.sims}`, raw: f });
+    else results.push({ name: `freeze barrier${f.hubs > 1 ? `, ${f.hubs} hub processes (Redis streams adapter, one database)` : ''}: ${f.stores.toLocaleString('en')} stores × ${Math.round(f.tills / f.stores)} tills, ${f.products.toLocaleString('en')} products (${f.storesCounting} stores counting, ${f.tillsCounting} tills counting)`, seconds: f.allCountingSeconds, rowsPerSecond: 0, target: 'p99 < 1 s', extra: `per store p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms${floorP99 ? ` (p99 ${(f.p99Ms / floorP99).toFixed(1)} × the floor's)` : ''}; admin call → all stores counting ${f.allCountingSeconds} s, → all tills acknowledged counting ${f.tillsCountingSeconds} s; CPU s to all counting: hub ${f.cpuToAllCounting.hub}, simulators ${f.cpuToAllCounting.sims}, PostgreSQL ${f.cpuToAllCounting.postgres}`, raw: f });
   }
 }
 

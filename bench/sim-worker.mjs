@@ -15,6 +15,7 @@ const url = process.argv[2];
 let tills = []; // { token, storeId, slot } — slot: the till's index within its store
 let connected = 0;
 let reportedFrozen = 0;
+const dropped = {}; // disconnect reason → how many times (a till that drops reconnects, as the kiosk does)
 const sockets = [];
 const modes = new Map(); // socket index → mode last reported
 
@@ -30,6 +31,7 @@ async function connectAll() {
   for (let i = 0; i < tills.length; i++) {
     const s = io(`${url}/till`, { path: '/socket.io', transports: ['websocket'], auth: { token: tills[i].token }, reconnection: true, forceNew: true });
     s.on('connect', () => { connected++; });
+    s.on('disconnect', (reason) => { dropped[reason] = (dropped[reason] ?? 0) + 1; });
     s.on('till.desired.v1', (d) => report(i, s, d.mode, d.epoch));
     sockets.push(s);
     if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50));
@@ -141,7 +143,7 @@ process.on('message', async (m) => {
   if (m === 'stats') {
     let counting = 0;
     for (const mode of modes.values()) if (mode === 'counting') counting++;
-    process.send({ connected, reportedFrozen, counting });
+    process.send({ connected, reportedFrozen, counting, dropped });
   }
   if (m?.count) {
     resetScan();

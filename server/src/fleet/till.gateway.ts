@@ -46,11 +46,19 @@ type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>
 @WebSocketGateway({ namespace: TILL_NAMESPACE })
 export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly log = new Logger('TillGateway');
-  /** State reports that arrive together (a chain-wide freeze: every till at once) share one UPDATE; in order. */
-  private readonly reportedStates = new GroupCommit<{ id: string; state: TillState }>(async (items) => {
+  /**
+   * State reports that arrive together (a chain-wide freeze: every till at once) share one UPDATE; in
+   * order. What reacts to a report (the barrier sweep) is told as soon as the batch commits, before its
+   * thousands of acknowledgements are written.
+   */
+  private readonly reportedStates = new GroupCommit<{ till: TerminalIdentity; state: TillState }>(async (items) => {
     const t0 = Date.now();
-    await this.repo.saveReportedMany(items);
+    await this.repo.saveReportedMany(items.map((i) => ({ id: i.till.terminalId, state: i.state })));
     this.log.debug(`${items.length} till state report(s) saved in ${Date.now() - t0} ms`);
+    for (const i of items) {
+      this.notifier.changed(i.till.terminalId);
+      this.hooks.reported.next(i);
+    }
   }, { maxInFlight: 1, maxItems: 5000 });
 
   constructor(
@@ -113,9 +121,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('till.state.v1')
   state(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
     return handle(TillStateV1, body, async (s) => {
-      await this.reportedStates.push({ id: socket.data.till.terminalId, state: s });
-      this.notifier.changed(socket.data.till.terminalId);
-      this.hooks.reported.next({ till: socket.data.till, state: s });
+      await this.reportedStates.push({ till: socket.data.till, state: s });
       return null;
     });
   }

@@ -42,23 +42,48 @@ export class StocktakeRepository {
   }
 
   /**
-   * The freezing counts of these stores, row-locked, and their stocktakes once each (a chain scope lists
-   * every store: not to be read per row). Rows another transaction holds (another hub node sweeping the
-   * same stores) are skipped, not waited for: their stores come back as `busy`, for the caller to look at
-   * again — two nodes sweeping a chain-wide freeze never queue behind each other.
+   * The freezing counts of these stores whose barrier is complete: every active till (or drill till of a
+   * practice count) has reported frozen at its latest epoch, or was forced past. The shared
+   * `barrierComplete` rule, in SQL, so that a sweep of 1,000 stores that mostly still wait costs one short
+   * read instead of shipping 10,000 tills — a chain-wide freeze sweeps again after every batch of reports.
    */
-  async lockFreezing(em: EntityManager, storeIds: string[]) {
-    const rows = await sql<any[]>(
+  private static readonly PASSING = `
+    select ss.stocktake_id, ss.store_id from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
+     where ss.store_id = any(?::uuid[]) and ss.status = 'freezing'
+       and not exists (
+         select 1 from terminal t
+          where t.store_id = ss.store_id and t.token_hash is not null and t.revoked_at is null
+            and (jsonb_array_length(coalesce(s.practice_terminal_ids, '[]'::jsonb)) = 0 or s.practice_terminal_ids @> to_jsonb(t.id::text))
+            and not coalesce(t.reported_mode = 'frozen' and t.reported_epoch >= t.desired_epoch, false)
+            and not coalesce(ss.forced, '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('id', t.id::text)))`;
+
+  /** Which of these stores have a count whose barrier is complete (read only: nothing is locked). */
+  async passingBarriers(em: EntityManager, storeIds: string[]): Promise<string[]> {
+    const rows = await sql<any[]>(em, StocktakeRepository.PASSING, [arr(storeIds)]);
+    return [...new Set(rows.map((r) => r.store_id as string))];
+  }
+
+  /**
+   * The counts of these stores whose barrier is complete, row-locked, and their stocktakes once each (a
+   * chain scope lists every store: not to be read per row). The rule is evaluated again under the lock.
+   * Rows another transaction holds (another hub node, or another sweep, passing the same stores) are
+   * skipped, not waited for: their stores come back as `busy`, for the caller to look at again.
+   */
+  async lockPassing(em: EntityManager, storeIds: string[]) {
+    const found = await sql<any[]>(
       em,
-      `select ss.* from stocktake_store ss where ss.store_id = any(?::uuid[]) and ss.status = 'freezing'
-        order by ss.store_id, ss.stocktake_id for update skip locked`,
+      `with p as (${StocktakeRepository.PASSING}),
+            c as (select ss.stocktake_id, ss.store_id, ss.status, ss.forced from stocktake_store ss
+                   where ss.status = 'freezing' and (ss.stocktake_id, ss.store_id) in (select stocktake_id, store_id from p)
+                   order by ss.store_id, ss.stocktake_id for update skip locked)
+       select c.*, false as busy from c
+       union all
+       select p.stocktake_id, p.store_id, null, null, true
+         from p where not exists (select 1 from c where c.stocktake_id = p.stocktake_id and c.store_id = p.store_id)`,
       [arr(storeIds)],
     );
-    const locked = new Set(rows.map((r) => r.store_id as string));
-    const rest = storeIds.filter((s) => !locked.has(s));
-    const busy = rest.length
-      ? (await sql<any[]>(em, `select distinct store_id from stocktake_store where store_id = any(?::uuid[]) and status = 'freezing'`, [arr(rest)])).map((r) => r.store_id as string)
-      : [];
+    const rows = found.filter((r) => !r.busy);
+    const busy = [...new Set(found.filter((r) => r.busy).map((r) => r.store_id as string))];
     const stocktakes = rows.length ? await this.stocktakes(em, rows.map((r) => r.stocktake_id)) : new Map<string, any>();
     return { rows, stocktakes, busy };
   }

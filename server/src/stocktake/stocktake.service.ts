@@ -164,33 +164,43 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Barrier checks are swept in batches: the stores whose tills reported meanwhile are checked together,
-   * one sweep at a time, so a chain-wide freeze (every till reporting at once) costs a few statements per
-   * sweep instead of a transaction per report.
+   * so a chain-wide freeze (every till reporting at once) costs a few statements per sweep instead of a
+   * transaction per report. A few sweeps may run at once (each takes the stores pending when it starts):
+   * under a report storm every database round trip waits a turn of a busy event loop, and the sweep that
+   * passes the last stores must not queue behind one that is still passing others.
    */
   private readonly barrierPending = new Set<string>();
-  private barrierSweeping = false;
+  private barrierSweeps = 0;
+  private barrierQueued = false;
+  static readonly MAX_BARRIER_SWEEPS = 3;
   checkBarriers(storeId: string): void {
     this.barrierPending.add(storeId);
-    if (!this.barrierSweeping) void this.sweepBarriers();
+    // Everything reported in this tick (a group commit's whole batch, a start's every store) goes in one sweep.
+    if (!this.barrierQueued) {
+      this.barrierQueued = true;
+      queueMicrotask(() => {
+        this.barrierQueued = false;
+        this.sweepBarriers();
+      });
+    }
   }
 
-  private async sweepBarriers() {
-    this.barrierSweeping = true;
-    try {
-      while (this.barrierPending.size && !this.destroyed) {
-        const storeIds = [...this.barrierPending];
-        this.barrierPending.clear();
-        try {
-          const t0 = Date.now();
-          const passed = await this.completeBarriers(storeIds);
-          this.log.debug(`barrier sweep: ${storeIds.length} store(s) checked, ${passed} passed, ${Date.now() - t0} ms`);
-        } catch (e) {
+  private sweepBarriers() {
+    while (this.barrierPending.size && this.barrierSweeps < StocktakeService.MAX_BARRIER_SWEEPS && !this.destroyed) {
+      const storeIds = [...this.barrierPending];
+      this.barrierPending.clear();
+      this.barrierSweeps++;
+      const t0 = Date.now();
+      this.completeBarriers(storeIds)
+        .then(
+          (passed) => this.log.debug(`barrier sweep: ${storeIds.length} store(s) checked, ${passed} passed, ${Date.now() - t0} ms`),
           // Not lost: the periodic sweep looks at every freezing store again.
-          this.log.warn(`barrier sweep of ${storeIds.length} store(s): ${(e as Error).message}`);
-        }
-      }
-    } finally {
-      this.barrierSweeping = false;
+          (e) => this.log.warn(`barrier sweep of ${storeIds.length} store(s): ${(e as Error).message}`),
+        )
+        .finally(() => {
+          this.barrierSweeps--;
+          this.sweepBarriers();
+        });
     }
   }
 
@@ -210,15 +220,15 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
    * Returns how many counts passed.
    */
   async completeBarriers(storeIds: string[]): Promise<number> {
+    // Most sweeps of a chain-wide freeze find the stores still waiting: one read, no transaction.
+    const candidates = await this.repo.passingBarriers(this.em.fork(), storeIds);
+    if (!candidates.length) return 0;
     const desired: TillDesired[] = [];
     const passed: Array<{ stocktakeId: string; storeId: string }> = [];
     let busy: string[] = [];
     await this.em.fork().transactional(async (tem) => {
-      const { rows, stocktakes, busy: held } = await this.repo.lockFreezing(tem, storeIds);
+      const { rows: complete, stocktakes, busy: held } = await this.repo.lockPassing(tem, candidates);
       busy = held;
-      if (!rows.length) return;
-      const tills = await this.repo.activeTillsOf(tem, rows);
-      const complete = rows.filter((r) => barrierComplete((tills.get(`${r.stocktake_id}:${r.store_id}`) ?? []).map(toBarrierTill), new Set(r.forced.map((f: any) => f.id))).complete);
       if (!complete.length) return;
       complete.forEach((r) => this.transition(r.status, { type: 'barrier_complete' }));
       const movementId = await lockStoreLedgers(tem, complete.map((r) => r.store_id));
