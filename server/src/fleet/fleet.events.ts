@@ -24,8 +24,27 @@ export class FleetEvents {
     this.fanout([adminEmit([FleetEvents.adminAllRoom, FleetEvents.adminStoreRoom(storeId)], event, ...args)]);
   }
 
+  static readonly DESIRED = 'sf.desired.v1';
+
+  /**
+   * New desired states to their tills on every node. The other nodes get them as one message in a packed
+   * form (a chain-wide steer shares mode, reason and time: only id and epoch differ per till).
+   */
   pushDesired(states: TillDesired[]) {
-    this.fanout(states.map((s) => tillEmit([FleetEvents.tillRoom(s.terminalId)], 'till.desired.v1', s)));
+    if (!states.length) return;
+    this.deliverDesired(states);
+    this.toOtherNodes(FleetEvents.DESIRED, packDesired(states));
+  }
+
+  /** Desired states to this node's sockets of those tills (straight to the sockets of each till's room). */
+  deliverDesired(states: TillDesired[]) {
+    const ns = this.till as any;
+    if (!ns) return;
+    const rooms: Map<string, Set<string>> = ns.adapter.rooms;
+    for (const s of states) {
+      const ids = rooms.get(FleetEvents.tillRoom(s.terminalId));
+      if (ids) for (const id of ids) ns.sockets.get(id)?.emit('till.desired.v1', s);
+    }
   }
 
   /**
@@ -44,7 +63,7 @@ export class FleetEvents {
    * One server-side message to the other hub nodes, as one JSON string: the adapter's msgpack encodes
    * (and every node, this one included, decodes) a string far faster than 10,000 small objects.
    */
-  private toOtherNodes(event: string, payload: unknown) {
+  toOtherNodes(event: string, payload: unknown) {
     try {
       (this.till as any)?.serverSideEmit(event, JSON.stringify(payload));
     } catch {
@@ -52,18 +71,20 @@ export class FleetEvents {
     }
   }
 
-  static readonly FLEET_CHANGED = 'sf.fleet-changed.v1';
+  /** Changed till ids, to every node's notifier (which reads what its own admins may see). */
+  static readonly FLEET_CHANGED = 'sf.fleet-changed.v2';
 
-  /**
-   * Till changes to the admins allowed to see them, on every node: the list travels once (not once for
-   * head office and again per store), and each node splits it only for the store rooms it holds.
-   */
-  fleetChanged(terminals: TerminalStatus[]) {
-    if (!terminals.length) return;
-    this.deliverFleetChanged(terminals);
-    this.toOtherNodes(FleetEvents.FLEET_CHANGED, terminals);
+  /** What this node's admin sockets may see of the fleet: every store, some stores, or nothing (no admin here). */
+  adminWatching(): 'all' | string[] | null {
+    const rooms: Map<string, Set<string>> | undefined = (this.admin as any)?.adapter.rooms;
+    if (!rooms) return null;
+    if (rooms.has(FleetEvents.adminAllRoom)) return 'all';
+    const prefix = FleetEvents.adminStoreRoom('');
+    const stores = [...rooms.keys()].filter((r) => r.startsWith(prefix)).map((r) => r.slice(prefix.length));
+    return stores.length ? stores : null;
   }
 
+  /** Till changes to this node's admins allowed to see them (head office once, managers per store room). */
   deliverFleetChanged(terminals: TerminalStatus[]) {
     const admin = this.admin as any;
     if (!admin) return;
@@ -105,3 +126,28 @@ export interface Fanout {
 }
 export const tillEmit = <E extends keyof HubToTillEvents>(to: string[], event: E, ...args: Parameters<HubToTillEvents[E]>): Fanout => ({ ns: 'till', to, event, args });
 export const adminEmit = <E extends keyof HubToAdminEvents>(to: string[], event: E, ...args: Parameters<HubToAdminEvents[E]>): Fanout => ({ ns: 'admin', to, event, args });
+
+/** Desired states sharing mode, reason and time, packed: `[mode, since, reason, graceSeconds, [id, epoch, …]]`. */
+type PackedDesired = [TillDesired['mode'], string, TillDesired['reason'], number, Array<string | number>];
+
+export function packDesired(states: TillDesired[]): PackedDesired[] {
+  const groups = new Map<string, PackedDesired>();
+  const reasons = new Map<object, string>(); // a steer's states share one reason object: stringified once
+  for (const s of states) {
+    let reason = reasons.get(s.reason);
+    if (reason === undefined) reasons.set(s.reason, (reason = JSON.stringify(s.reason)));
+    const key = `${s.mode}|${s.since}|${s.graceSeconds}|${reason}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = [s.mode, s.since, s.reason, s.graceSeconds, []]));
+    g[4].push(s.terminalId, s.epoch);
+  }
+  return [...groups.values()];
+}
+
+export function unpackDesired(packed: PackedDesired[]): TillDesired[] {
+  const out: TillDesired[] = [];
+  for (const [mode, since, reason, graceSeconds, tills] of packed) {
+    for (let i = 0; i < tills.length; i += 2) out.push({ terminalId: tills[i] as string, mode, epoch: tills[i + 1] as number, since, reason, graceSeconds });
+  }
+  return out;
+}

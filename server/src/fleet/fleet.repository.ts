@@ -29,9 +29,11 @@ export class FleetRepository {
     return row as any | undefined;
   }
 
-  async status(ids: string[]): Promise<TerminalStatus[]> {
-    if (!ids.length) return [];
-    const rows = await sql(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
+  /** These tills' statuses (only those of `storeIds`, when given). */
+  async status(ids: string[], storeIds: string[] | null = null): Promise<TerminalStatus[]> {
+    if (!ids.length || storeIds?.length === 0) return [];
+    const rows = await sql(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.id = any(?::uuid[]) ${storeIds ? 'and t.store_id = any(?::uuid[])' : ''}`,
+      [`{${ids.join(',')}}`, ...(storeIds ? [`{${storeIds.join(',')}}`] : [])]);
     return rows.map(mapTerminalRow);
   }
 
@@ -70,11 +72,14 @@ export class FleetRepository {
       `with l as (${select} order by id for update)
        update terminal set desired_mode = ?, desired_epoch = desired_epoch + 1, desired_reason = ?::jsonb, desired_since = now()
          ${remoteLocked === undefined ? '' : ', remote_locked = ' + (remoteLocked ? 'true' : 'false')}
-        where id in (select id from l) returning id, desired_epoch, desired_since`,
+        where id in (select id from l) returning id, desired_epoch, desired_since`, // desired_since: now(), one value for all
       [...params, mode, JSON.stringify(reason)],
     );
-    // Mode and reason are the same for every till: not read back 10,000 times.
-    return rows.map((r: any) => this.desiredFromRow({ ...r, desired_mode: mode, desired_reason: reason }));
+    // Mode, reason and time (now() of the transaction) are the same for every till: not read back 10,000 times.
+    if (!rows.length) return [];
+    const since = new Date(rows[0].desired_since).toISOString();
+    const graceSeconds = reason.graceSeconds ?? 0;
+    return rows.map((r: any): TillDesired => ({ terminalId: r.id, mode, epoch: Number(r.desired_epoch), since, reason, graceSeconds }));
   }
 
   async markConnected(id: string, online: boolean) {

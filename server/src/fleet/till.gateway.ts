@@ -28,7 +28,7 @@ import { toDomainException } from '../common/http-exception.filter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { FleetHooks } from './fleet-hooks.js';
 import { FleetNotifier } from './fleet-notifier.js';
-import { FleetEvents, type Fanout } from './fleet.events.js';
+import { FleetEvents, unpackDesired, type Fanout } from './fleet.events.js';
 import { FleetRepository } from './fleet.repository.js';
 import { FleetService } from './fleet.service.js';
 import type { TerminalIdentity } from './fleet.types.js';
@@ -77,7 +77,8 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.events.till = ns as any;
     // Fan-outs published by the other hub nodes, delivered to this node's sockets.
     (ns as any).on(FleetEvents.FANOUT, (items: string) => this.events.deliver(JSON.parse(items) as Fanout[]));
-    (ns as any).on(FleetEvents.FLEET_CHANGED, (terminals: string) => this.events.deliverFleetChanged(JSON.parse(terminals)));
+    (ns as any).on(FleetEvents.DESIRED, (packed: string) => this.events.deliverDesired(unpackDesired(JSON.parse(packed))));
+    (ns as any).on(FleetEvents.FLEET_CHANGED, (ids: string) => void this.notifier.deliver(JSON.parse(ids)));
     ns.use((socket, next) => {
       this.fleet
         .identify((socket.handshake.auth as { token?: string })?.token)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormConfig } from '../../src/database/mikro-orm.config';
 import { HttpClient } from '../utils/http';
@@ -51,11 +52,19 @@ describe('Stocktake resilience (hubs as real processes)', () => {
     hubs.push(a, b);
     await Promise.all([a.start(), b.start()]);
     const { admin, ps, stores } = await setup(a, [[a, b], [b, a]]);
+    // An admin watching from hub B hears about every till, including those held by hub A.
+    const adminOnB = io(`${b.url}/admin`, { path: '/socket.io', transports: ['websocket'], forceNew: true, extraHeaders: { cookie: admin.cookie! } });
+    const heardOnB = new Map<string, string>(); // till → last reported mode heard
+    adminOnB.on('fleet.changed.v1', (p: any) => p.terminals.forEach((t: any) => heardOnB.set(t.id, t.reportedMode)));
+    await new Promise((r) => adminOnB.once('connect', r as any));
     const id = (await admin.post('/api/stocktakes', { name: 'Two hubs', scope: { kind: 'stores', storeIds: stores.map((s) => s.store.id) } })).body.id;
     await admin.post(`/api/stocktakes/${id}/start`);
     // Desired states set on hub A reach the tills connected to hub B (Redis streams adapter), and
     // barrier reports arriving at B complete the stores.
     for (const { sims } of stores) await until(() => sims.map((s) => s.mode), (m) => m.every((x) => x === 'counting', 30_000), 'every till counting', 30_000);
+    const all = stores.flatMap((s) => s.sims.map((x) => x.terminalId));
+    await until(() => all.map((t) => heardOnB.get(t)), (m) => m.every((x) => x === 'counting'), 'admin on hub B hears every till counting', 10_000);
+    adminOnB.disconnect();
     for (const { store, sims } of stores) {
       await sims[1].count(id, [{ zoneId: store.zones[0].id, productId: ps[0].id, quantity: 4 }]);
     }
