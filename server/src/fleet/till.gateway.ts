@@ -59,7 +59,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.notifier.changed(i.till.terminalId);
       this.hooks.reported.next(i);
     }
-  }, { maxInFlight: 1, maxItems: 5000 });
+  }, { maxInFlight: 1, maxItems: 10_000 });
 
   constructor(
     private readonly fleet: FleetService,

@@ -172,7 +172,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   private readonly barrierPending = new Set<string>();
   private barrierSweeps = 0;
   private barrierQueued = false;
-  static readonly MAX_BARRIER_SWEEPS = 3;
+  static readonly MAX_BARRIER_SWEEPS = 2;
   checkBarriers(storeId: string): void {
     this.barrierPending.add(storeId);
     // Everything reported in this tick (a group commit's whole batch, a start's every store) goes in one sweep.
