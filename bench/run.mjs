@@ -44,6 +44,14 @@ const NOTES = `## How to read it
   per store as \`snapshot_at − freeze_at\` (both \`now()\` of their transactions: the start's and the
   barrier's), i.e. from the admin's call to the store counting on a snapshot. "All tills acknowledged
   counting" is when every simulated till has had its report of the counting state acknowledged.
+- **Barrier floor** (baseline of 2b, same run): the same simulator tills against a bare socket.io server
+  (\`bench/floor-hub.mjs\`: the hub's transport options, no database, no validation, no audit, no admins)
+  that tells every till to freeze (one emit per till), acknowledges each report at once, counts a store
+  as passed when its last till has reported frozen and then tells that store's tills to count. It is what
+  any socket.io hub would take on this machine before doing any work of its own; the barrier's p99 is
+  also given as a multiple of the floor's. **CPU s** next to the barrier are the CPU seconds the hub
+  process(es), the simulator processes and every PostgreSQL process used from the admin's call to all
+  stores counting — the 2 cores are shared by all of them.
 - **Barrier with two hubs** (2d): two hub processes with the same \`SOCKET_STREAM\` (Redis streams
   adapter) and database; half the tills of every store connect to each; the admin's call goes to the first.
 - **Scan ingest** (2c): during a real stocktake in counting state each till sends \`count.submit.v1\`
@@ -76,6 +84,32 @@ const NOTES = `## How to read it
   setting the fresh rows' hint bits.
 - Targets are reported, never asserted. Figures from one run to the next move with the machine's load
   (the header gives the load average at the start and the end).
+
+## What changed the figures (fourth session, 2026-11-28)
+
+Barrier runs of \`node bench/run.mjs --only=barrier --no-build\` (one hub, 1,000 stores × 10 tills), each
+with its own floor measured in the same run. At the start of this session the machine was slower than in
+the third (the ingest baselines about half as fast): **p99 4.1–5.0 s** with the third session's code, the
+hub using 4.1–5.3 CPU-seconds from the admin's call to all stores counting.
+
+1. *Round trips under a storm.* While 10,000 reports arrive, every database round trip waits for a full
+   turn of the hub's event loop (0.3–0.7 s measured: a sweep of one store, 5 statements, took 1.8 s).
+   The barrier sweep took ~11 round trips and ran one at a time, so the sweep that could pass the last
+   stores queued behind one that could not (the first, from \`start\`, checked a single store). Now
+   the barrier rule is evaluated in SQL in one read without a transaction (a sweep of stores that still
+   wait costs one round trip and ships no tills); only counts that pass are locked (the rule is checked
+   again under the lock, \`SKIP LOCKED\`); checks are batched per tick and started the moment a batch of
+   reports commits, before its acknowledgements are written; two sweeps may run at once.
+2. *Fleet changes nobody watches.* Each of the four changes of every till (told to freeze, frozen, told
+   to count, counting) was read back as a full status row and sent to every hub node as JSON, every
+   500 ms. Now only the changed ids travel between nodes and each node reads the statuses its own admins
+   may see — none when it holds no admin.
+3. *Desired states* go straight to each till's sockets, and to the other nodes packed (mode, reason and
+   time once per steer, then id and epoch per till: ~0.5 MB instead of 2.5 MB for 10,000 tills). State
+   reports: up to 10,000 per statement (a chain-wide freeze in two writes instead of three).
+
+**p99 2.7–2.9 s = 1.2 × the floor measured in the same runs (2.2–2.5 s)**; hub CPU to all stores
+counting 2.4–2.9 s. Two hubs: 3.2 s.
 
 ## What changed the figures (third session, 2026-11-28)
 
@@ -144,15 +178,16 @@ variance every 500 ms per store to at most every 5 s with one flush at a time: f
 
 ## What limits them now
 
-- **Barrier: the hub's one core.** Profiled over the barrier, the hub spends its time writing to 10,000
-  sockets (one \`writev\` per till per message: the freeze, the report's acknowledgement, the counting
-  state — 0.5 s for the 10,000 freeze messages alone on this VM), reading 10,000 reports, and in garbage
-  collection (~20 %); the two simulator processes share the same 2 cores. PostgreSQL is no longer on the
-  critical path (the sweep that passes 1,000 stores takes ~1 s in all, most of it steering 10,000 tills
-  to counting after the snapshot). Under 1 s for 10,000 tills would take fewer bytes per till (one
-  store-level message instead of one per till) or a native websocket server; neither is done.
+- **Barrier: the transport, on 2 shared cores.** A bare socket.io server with no application at all
+  needs 1.7–2.5 s (p99) to freeze 10,000 of these simulated tills on this machine, using ~2–3
+  CPU-seconds itself while the simulators use as much again on the same 2 cores; the hub is now at
+  ~1.2 × that floor (its extra: the start transaction, ~0.3 s before the first till is told; writing
+  the reports; the sweep's round trips). A p99 under 1 s for 10,000 tills is below what socket.io itself
+  does here: it needs the tills off the hub's machine (real tills are; the simulators are not) or more
+  cores, not a faster hub. Within the hub the largest remaining costs are garbage collection (~18 %),
+  Nest's per-message dispatch and async-context hooks (AsyncLocalStorage of the ORM and the logger).
 - **Two hubs** each hold half the tills but share the 2 cores with each other, PostgreSQL and the
-  simulators; the first hub also ships all desired states to the second (one 2.5 MB message).
+  simulators, so they cannot beat one hub here.
 - **Reports**: the XLSX (exceljs's zip and the sheet XML, ~35–40k rows/s) and its memory (just over
   300 MB at the peak, in the XLSX phase; the CSV phase stays near 210 MB).
 - **Ingest**: PostgreSQL (the insert and its four indexes) and the hub's batch handling, in about equal
