@@ -20,6 +20,7 @@ export class FleetNotifier implements OnModuleDestroy {
   ) {}
 
   changed(terminalId: string) {
+    if (this.destroyed) return;
     this.pending.add(terminalId);
     this.timer ??= setTimeout(() => void this.flush(), FleetNotifier.INTERVAL_MS);
   }
@@ -45,7 +46,9 @@ export class FleetNotifier implements OnModuleDestroy {
     }
   }
 
+  private destroyed = false;
   onModuleDestroy() {
+    this.destroyed = true;
     if (this.timer) clearTimeout(this.timer);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { HubToAdminEvents, HubToTillEvents, TerminalStatus, TillCommand, TillDesired } from '@stockfleet/shared';
 import type { Namespace } from 'socket.io';
 import { groupBy } from '../common/group-by.js';
@@ -8,9 +8,14 @@ import { groupBy } from '../common/group-by.js';
  * services emit through it and never touch `server.emit` themselves.
  */
 @Injectable()
-export class FleetEvents {
+export class FleetEvents implements OnModuleDestroy {
   till?: Namespace<Record<string, never>, HubToTillEvents>;
   admin?: Namespace<Record<string, never>, HubToAdminEvents>;
+
+  private closing = false;
+  onModuleDestroy() {
+    this.closing = true;
+  }
 
   static tillRoom = (id: string) => `till:${id}`;
   static storeRoom = (id: string) => `store:${id}`;
@@ -64,6 +69,8 @@ export class FleetEvents {
    * (and every node, this one included, decodes) a string far faster than 10,000 small objects.
    */
   toOtherNodes(event: string, payload: unknown) {
+    // Shutting down: the adapter's Redis connection closes next (a publish then would fail unhandled).
+    if (this.closing) return;
     try {
       (this.till as any)?.serverSideEmit(event, JSON.stringify(payload));
     } catch {

@@ -102,11 +102,14 @@ export class FleetRepository {
     );
   }
 
+  /** Records a heartbeat; returns the till's desired state and the epoch it last reported applying. */
   async saveClock(id: string, offsetMs: number | null, rttMs: number | null) {
-    await sql(
+    const [row] = await sql(
       this.em,
-      `update terminal set last_seen_at = now(), online = true ${offsetMs === null ? '' : ', clock_offset_ms = ?, rtt_ms = ?'} where id = ?`,
+      `update terminal set last_seen_at = now(), online = true ${offsetMs === null ? '' : ', clock_offset_ms = ?, rtt_ms = ?'} where id = ?
+       returning id, desired_mode, desired_epoch, desired_reason, desired_since, reported_epoch`,
       offsetMs === null ? [id] : [offsetMs, rttMs, id],
     );
+    return row as any | undefined;
   }
 }

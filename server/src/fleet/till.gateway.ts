@@ -140,8 +140,11 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         offset = Math.round(p.hubAt - (p.sentAt + p.receivedAt) / 2);
         socket.data.clockOffsetMs = offset;
       }
-      await this.repo.saveClock(socket.data.till.terminalId, offset, rtt);
+      const row = await this.repo.saveClock(socket.data.till.terminalId, offset, rtt);
       if (offset !== null) this.notifier.changed(socket.data.till.terminalId);
+      // Level-triggered: a till that has not applied its latest desired state is told it again. A push
+      // can be lost — to tills held by another hub node it travels over Redis pub/sub, at most once.
+      if (row && (row.reported_epoch === null || Number(row.reported_epoch) < Number(row.desired_epoch))) socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
       return { hubAt };
     });
   }

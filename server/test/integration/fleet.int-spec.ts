@@ -120,6 +120,25 @@ describe('Till fleet gateway', () => {
     expect(row.rtt_ms).toBeGreaterThanOrEqual(0);
   });
 
+  it('tells a till its desired state again at a heartbeat when it has not applied it (a lost push)', async () => {
+    const e = await enrolTill(t.url, admin, storeA.id);
+    const c = till(e.token);
+    await c.connected();
+    const first = await c.nextDesired();
+    await c.emit('till.state.v1', state({ epoch: first.epoch }));
+    // In step: a heartbeat pushes nothing.
+    await c.emit('till.heartbeat.v1', { sentAt: Date.now() });
+    expect(c.desired).toHaveLength(1);
+    // A steer whose push never reached the till (as a pub/sub message between hub nodes can be lost).
+    await t.em().getConnection().execute(`update terminal set desired_mode = 'locked', desired_epoch = desired_epoch + 1, remote_locked = true where id = ?`, [e.terminalId]);
+    await c.emit('till.heartbeat.v1', { sentAt: Date.now() });
+    const again = await c.nextDesired((d) => d.epoch === first.epoch + 1);
+    expect(again).toMatchObject({ terminalId: e.terminalId, mode: 'locked' });
+    await c.emit('till.state.v1', state({ mode: 'locked', epoch: again.epoch }));
+    await c.emit('till.heartbeat.v1', { sentAt: Date.now() });
+    expect(c.desired.filter((d) => d.epoch === again.epoch)).toHaveLength(1); // applied: not told again
+  });
+
   it('signs staff in by PIN only within the till\'s store', async () => {
     const e = await enrolTill(t.url, admin, storeA.id);
     const staffA = await createStaff(t.em(), storeA.id, t.config.sessionSecret, '4321');
