@@ -78,9 +78,8 @@ export async function fleetBench({ dbUrl, tillCounts, barrier, barriers = [], fl
       }
       const tillsCountingSeconds = (performance.now() - tStart) / 1000;
       const cpu2 = cpu();
-      const spent = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, +(b[k] - a[k]).toFixed(2)]));
       await c.end();
-      const b = { kind: 'barrier', hubs: hubCount, products, stores: storeIds.length, tills: fleet.tokens.length, storesCounting: counting, tillsCounting, allCountingSeconds: +allCounting.toFixed(2), tillsCountingSeconds: +tillsCountingSeconds.toFixed(2), p50Ms: Math.round(pct(per, 50)), p99Ms: Math.round(pct(per, 99)), maxMs: Math.round(Math.max(...per)), cpuToAllCounting: spent(cpu0, cpu1), cpuToTillsCounting: spent(cpu0, cpu2), dropped };
+      const b = { kind: 'barrier', hubs: hubCount, products, stores: storeIds.length, tills: fleet.tokens.length, storesCounting: counting, tillsCounting, allCountingSeconds: +allCounting.toFixed(2), tillsCountingSeconds: +tillsCountingSeconds.toFixed(2), p50Ms: Math.round(pct(per, 50)), p99Ms: Math.round(pct(per, 99)), maxMs: Math.round(Math.max(...per)), cpuToAllCounting: cpuSpent(cpu0, cpu1), cpuToTillsCounting: cpuSpent(cpu0, cpu2), dropped };
       log(`barrier ${JSON.stringify(b)}`);
       results.push(b);
     }
@@ -119,8 +118,11 @@ async function floorBench({ tills, stores, workers, log }) {
   const row = {
     kind: 'floor', tills: all.length, stores, connected, pushMs: Math.round(f.pushMs), p50Ms: Math.round(pct(f.passedMs, 50)), p99Ms: Math.round(pct(f.passedMs, 99)),
     maxMs: Math.round(Math.max(...f.passedMs)), storesPassed: f.passedMs.length, allCountingSeconds: +(f.allCountingMs / 1000).toFixed(2),
-    cpu: Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, +(v - cpu0[k]).toFixed(2)])),
+    cpu: cpuSpent(cpu0, cpu1),
   };
   log(`floor ${JSON.stringify(row)}`);
   return row;
 }
+
+/** CPU seconds spent between two readings of the same processes, per group. */
+const cpuSpent = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, +(b[k] - a[k]).toFixed(2)]));

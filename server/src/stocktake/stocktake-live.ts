@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { StocktakeTasks } from '@stockfleet/shared';
-import { adminEmit, FleetEvents, type Fanout } from '../fleet/fleet.events.js';
+import { adminEmit, FleetEvents, tillEmit, type Fanout } from '../fleet/fleet.events.js';
 import { groupBy } from '../common/group-by.js';
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
@@ -181,7 +181,7 @@ export class StocktakeLive implements OnModuleDestroy {
 }
 
 /** Recount tasks and progress to every till of a store. */
-const tasksEmit = (storeId: string, tasks: StocktakeTasks): Fanout => ({ ns: 'till', to: [FleetEvents.storeRoom(storeId)], event: 'stocktake.tasks.v1', args: [tasks] });
+const tasksEmit = (storeId: string, tasks: StocktakeTasks): Fanout => tillEmit([FleetEvents.storeRoom(storeId)], 'stocktake.tasks.v1', tasks);
 
 /** An open recount task row as the tills see it. */
 const toRecount = (t: any) => ({ id: t.id, productId: t.product_id, sku: t.sku, name: t.name, zoneId: t.zone_id, round: t.round });
