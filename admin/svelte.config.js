@@ -13,6 +13,10 @@ const config = {
       '@stockfleet/shared': '../shared/src/index.ts',
     },
     version: { pollInterval: 0 },
+    // No 'unsafe-inline' for scripts: SvelteKit writes the hash of its inline bootstrap script into a
+    // <meta> CSP of the built page, and the hub puts the same hashes into its CSP header. Styles are left
+    // out: Svelte sets inline style attributes, and a hash in style-src would disable 'unsafe-inline'.
+    csp: { mode: 'hash', directives: { 'script-src': ['self'] } },
   },
 };
 

@@ -21,6 +21,10 @@ const config = {
     // Also names the service-worker cache: a new build replaces the old shell atomically.
     version: { name: `${pkg.version}-${process.env.STOCKFLEET_TILL_BUILD}` },
     serviceWorker: { register: true },
+    // No 'unsafe-inline' for scripts: SvelteKit writes the hash of its inline bootstrap script into a
+    // <meta> CSP of the built page, and the hub puts the same hashes into its CSP header. Styles are left
+    // out: Svelte sets inline style attributes, and a hash in style-src would disable 'unsafe-inline'.
+    csp: { mode: 'hash', directives: { 'script-src': ['self'] } },
   },
 };
 

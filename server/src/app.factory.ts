@@ -12,25 +12,35 @@ import { AppModule, type Runtime } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { DomainException } from './common/domain-exception.js';
 import { HubSocketAdapter } from './common/socket-adapter.js';
+import { ClientAddress } from './common/client-address.js';
+import { inlineScriptSources } from './common/csp.js';
+import { originGuard, OriginPolicy } from './common/origin-policy.js';
 import { mountBullBoard } from './jobs/bull-board.js';
 import { ErrorCode } from '@stockfleet/shared';
 
 /** Builds the hub application (not yet listening): used by main.ts and by the integration tests. */
 export async function createApp(config: AppConfig, runtime: Runtime): Promise<NestExpressApplication> {
+  const terminalDir = join(config.staticDir, 'terminal', 'build');
+  const adminDir = join(config.staticDir, 'admin', 'build');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, runtime), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new HubSocketAdapter(app, runtime.redisUrl, config.socketStream));
+  const origins = new OriginPolicy(config);
+  app.useWebSocketAdapter(new HubSocketAdapter(app, runtime.redisUrl, config.socketStream, origins));
   app.enableShutdownHooks();
-  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  // TRUST_PROXY: req.ip (rate limits, audit) and the socket handshakes derive the client's address alike.
+  app.set('trust proxy', app.get(ClientAddress).trust);
   app.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", "'unsafe-inline'"],
+          // The apps' inline bootstrap scripts by hash (see the apps' svelte.config.js), nothing else inline.
+          scriptSrc: ["'self'", ...inlineScriptSources([join(terminalDir, 'index.html'), join(adminDir, 'index.html')])],
+          // Svelte writes style attributes (transitions, style: directives); styles cannot run code.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
           connectSrc: ["'self'", 'ws:', 'wss:'],
@@ -42,6 +52,8 @@ export async function createApp(config: AppConfig, runtime: Runtime): Promise<Ne
       hsts: config.cookieSecure,
     }),
   );
+  // Before parsing and routing: a foreign page's write is refused without touching anything.
+  app.use(originGuard(origins));
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   // Nest would turn body-parser's errors into an untyped 400; name them here so clients get a code.
@@ -58,8 +70,8 @@ export async function createApp(config: AppConfig, runtime: Runtime): Promise<Ne
   SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(doc), { jsonDocumentUrl: 'api/docs/json' });
 
   mountBullBoard(app);
-  serveApp(app, '/till', join(config.staticDir, 'terminal', 'build'));
-  serveApp(app, '/', join(config.staticDir, 'admin', 'build'));
+  serveApp(app, '/till', terminalDir);
+  serveApp(app, '/', adminDir);
   return app;
 }
 

@@ -1,7 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
@@ -9,12 +8,18 @@ import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthController, UsersController } from './auth/auth.controller.js';
+import { AccessCheck } from './auth/access-check.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { ResourceStoresRepository } from './auth/resource-stores.repository.js';
 import { AuthService } from './auth/auth.service.js';
 import { CatalogImportService } from './catalog/catalog-import.service.js';
 import { CatalogController } from './catalog/catalog.controller.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { pinoRedaction } from './common/log-redaction.js';
+import { ClientAddress } from './common/client-address.js';
+import { CredentialLimits } from './common/limits/credential-limits.js';
+import { RateLimiter } from './common/limits/rate-limiter.js';
 import { createRedis, REDIS } from './common/redis/redis.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { ormConfig } from './database/mikro-orm.config.js';
@@ -36,14 +41,6 @@ export interface Runtime {
   redisUrl: string;
 }
 
-/** Login attempts are counted per address *and* e-mail, so one office behind NAT doesn't lock everyone out. */
-class TrackingThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const email = typeof req.body?.email === 'string' ? req.body.email.toLowerCase() : '';
-    return `${req.ip}|${email}`;
-  }
-}
-
 @Global()
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
@@ -55,11 +52,14 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: APP_CONFIG, useValue: config },
         { provide: REDIS, useFactory: () => createRedis(runtime.redisUrl, 'hub') },
         AuditService,
+        ClientAddress,
+        RateLimiter,
+        CredentialLimits,
         AuthService,
         OrgService,
         InventoryService,
       ],
-      exports: [APP_CONFIG, REDIS, AuditService, AuthService, OrgService, InventoryService],
+      exports: [APP_CONFIG, REDIS, AuditService, ClientAddress, RateLimiter, CredentialLimits, AuthService, OrgService, InventoryService],
     };
   }
   async onApplicationShutdown() {
@@ -75,16 +75,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, runtime),
+        DiscoveryModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
             autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
-            ...(config.env === 'development' ? {} : {}),
+            // Credentials never reach the log: masked fields, no pairing codes in URLs (common/log-redaction.ts).
+            ...pinoRedaction(),
           },
         }),
         MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 6000 }, { name: 'login', ttl: 60_000, limit: 1_000_000 }] }),
         JobsModule.forRoot(runtime.redisUrl, config.runWorkers ? [REPORTS_QUEUE, PLANS_QUEUE] : []),
         FleetModule,
         StocktakeModule,
@@ -97,9 +97,10 @@ export class AppModule {
         CatalogService,
         CatalogImportService,
         ReportsRealtime,
+        ResourceStoresRepository,
+        AccessCheck,
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_GUARD, useClass: TrackingThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createApp } from './app.factory.js';
 import { runMain } from './common/run-main.js';
 import { resolveRedis } from './common/redis/local-redis.js';
-import { loadConfig } from './config/config.js';
+import { hubBaseUrl, loadConfig } from './config/config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { migrate } from './database/migrate.js';
 import { ormConfig } from './database/mikro-orm.config.js';
@@ -49,7 +49,7 @@ async function main() {
 
   const app = await createApp(config, { databaseUrl, redisUrl: redis.url });
   await app.listen(config.port, config.host);
-  const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const base = hubBaseUrl(config, config.port);
   say('');
   say('Stockfleet hub is running.');
   say(`  Admin app:   ${base}/`);

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Runtime } from './app.module.js';
 import { runMain } from './common/run-main.js';
+import { pinoRedaction } from './common/log-redaction.js';
 import { AuditService } from './audit/audit.service.js';
 import { createRedis, REDIS } from './common/redis/redis.js';
 import { resolveRedis } from './common/redis/local-redis.js';
@@ -40,7 +41,7 @@ class WorkerModule {
       module: WorkerModule,
       imports: [
         WorkerCoreModule.forRoot(config, runtime),
-        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
+        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, ...pinoRedaction() } }),
         MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: Math.max(2, config.workerConcurrency + 1) }) }),
         JobsModule.forRoot(runtime.redisUrl, [REPORTS_QUEUE]),
         ReportsModule,
@@ -50,7 +51,7 @@ class WorkerModule {
 }
 
 async function main() {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { hub: false });
   if (!config.databaseUrl) {
     throw new ConfigError(['DATABASE_URL: a worker process needs the shared PostgreSQL (the embedded one belongs to the hub process; it runs workers itself)']);
   }

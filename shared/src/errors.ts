@@ -15,6 +15,8 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
+  /** A state-changing request or socket from a page of another origin (CSRF defence). */
+  CrossOrigin: 'CROSS_ORIGIN',
   UnknownProduct: 'UNKNOWN_PRODUCT',
   UnknownBarcode: 'UNKNOWN_BARCODE',
   InvalidBarcode: 'INVALID_BARCODE',
@@ -33,11 +35,33 @@ export const ErrorCode = {
   NotCounting: 'NOT_COUNTING',
   /** The thing asked for cannot be built yet (e.g. a report of a count that is not approved). */
   NotReady: 'NOT_READY',
+  /** A number that fits its field alone but not what it adds up to (a sale's total, a balance past int4): nothing is stored. */
+  OutOfRange: 'OUT_OF_RANGE',
   /** A stored file no longer matches its recorded SHA-256: it is not served. */
   IntegrityFailed: 'INTEGRITY_FAILED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Codes that mean "not now": the same request sent again later may succeed (the hub was busy or
+ * failing, the device's credentials are being sorted out). Every other refusal is permanent — the
+ * same payload will always be refused — so a till moves such an outbox entry to its rejected list
+ * instead of retrying it forever. The one home of that rule: the hub stamps it on every socket ack
+ * error (`permanent`), and clients fall back to it for acks without the flag.
+ */
+export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  ErrorCode.Internal,
+  ErrorCode.RateLimited,
+  ErrorCode.NotReady,
+  ErrorCode.Unauthenticated,
+  ErrorCode.DeviceTokenInvalid,
+  ErrorCode.TerminalRevoked,
+]);
+
+export function isPermanentRefusal(code: string): boolean {
+  return !TRANSIENT_ERROR_CODES.has(code);
+}
 
 export const ErrorBodySchema = z.object({
   error: z.object({
@@ -57,3 +81,10 @@ export interface FieldIssue {
 export function zodIssues(err: z.ZodError): FieldIssue[] {
   return err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 }
+
+/** `details` of a RATE_LIMITED error from a credential limit: which limit, and when to try again. */
+export const RateLimitedDetailsSchema = z.object({
+  limit: z.string(),
+  retryAfterSeconds: z.number().int().min(1),
+});
+export type RateLimitedDetails = z.infer<typeof RateLimitedDetailsSchema>;

@@ -1,3 +1,5 @@
+// First: configures zod before any schema below is defined (see zod-csp.ts).
+import './zod-csp.js';
 export * from './errors.js';
 export * from './api/common.js';
 export * from './api/auth.js';
@@ -14,3 +16,7 @@ export * from './api/reports.js';
 export * from './api/plans.js';
 export * from './api/alerts.js';
 export * from './domain/uuid-v7.js';
+export * from './domain/spreadsheet-cell.js';
+export * from './api/text.js';
+export * from './api/bounds.js';
+export * from './domain/password-policy.js';

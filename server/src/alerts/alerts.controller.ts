@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { LowStockAlertDto, Page } from '@stockfleet/shared';
 import type { UserActor } from '../common/actor.js';
-import { Actor, Roles } from '../common/decorators.js';
+import { Actor } from '../common/decorators.js';
+import { Access, On } from '../auth/access.js';
 import { LowStockAlertQueryDto } from './alerts.dto.js';
 import { AlertsService } from './alerts.service.js';
 
@@ -13,7 +14,7 @@ export class AlertsController {
 
   /** Low-stock alerts, newest first; readable by every role within its store scope, like the low-stock balances. */
   @Get('low-stock')
-  @Roles('admin', 'manager', 'auditor')
+  @Access.read(On.optional('query.storeId'))
   lowStock(@Query() q: LowStockAlertQueryDto, @Actor() actor: UserActor): Promise<Page<LowStockAlertDto>> {
     return this.alerts.list(q, actor);
   }

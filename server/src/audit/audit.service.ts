@@ -77,7 +77,8 @@ export class AuditService {
     const params: unknown[] = [];
     const scope = readableStoreIds(actor);
     if (scope) {
-      where.push(`(store_id = any(?::uuid[]) or (actor_type = 'user' and actor_id = ?))`);
+      // A manager's own entries without a store (sign-in, sign-out) too; entries of other stores never.
+      where.push(`(store_id = any(?::uuid[]) or (store_id is null and actor_type = 'user' and actor_id = ?))`);
       params.push(`{${scope.join(',')}}`, actor.id);
     }
     if (q.actor) { where.push(`actor_name ilike ?`); params.push(`%${q.actor}%`); }

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { SessionDto, UserDto } from '@stockfleet/shared';
 import type { Request, Response } from 'express';
 import { Inject } from '@nestjs/common';
 import type { UserActor } from '../common/actor.js';
-import { Actor, Public, Roles } from '../common/decorators.js';
+import { Actor } from '../common/decorators.js';
+import { Access, On } from './access.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { CreateUserDto, LoginDto } from './auth.dto.js';
+import { CreateUserDto, LoginDto, UpdateUserDto } from './auth.dto.js';
 import { SESSION_COOKIE } from './auth.guard.js';
 import { AuthService, mapUser } from './auth.service.js';
 
@@ -19,8 +19,7 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Public()
-  @Throttle({ login: { limit: 10, ttl: 60_000 } })
+  @Access.anyone()
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
@@ -35,7 +34,7 @@ export class AuthController {
     return session;
   }
 
-  @Roles('admin', 'manager', 'auditor')
+  @Access.write(On.self(), { roles: ['admin', 'manager', 'auditor'] })
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: Request, @Actor() actor: UserActor, @Res({ passthrough: true }) res: Response): Promise<void> {
@@ -43,11 +42,12 @@ export class AuthController {
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 
+  @Access.read(On.self())
   @Get('me')
   async me(@Actor() actor: UserActor, @Req() req: Request): Promise<SessionDto> {
     const resolved = await this.auth.actorFromToken(req.cookies[SESSION_COOKIE], actor.ip);
     return {
-      user: { id: actor.id, email: actor.email, name: actor.name, role: actor.role, storeIds: actor.storeIds, createdAt: resolved!.createdAt.toISOString() },
+      user: { id: actor.id, email: actor.email, name: actor.name, role: actor.role, storeIds: actor.storeIds, createdAt: resolved!.createdAt.toISOString(), disabledAt: null },
       expiresAt: resolved!.expiresAt.toISOString(),
     };
   }
@@ -58,16 +58,22 @@ export class AuthController {
 export class UsersController {
   constructor(private readonly auth: AuthService) {}
 
-  @Roles('admin')
+  @Access.read(On.chain(), { roles: ['admin'] })
   @Get()
   list(): Promise<UserDto[]> {
     return this.auth.listUsers();
   }
 
-  @Roles('admin')
+  @Access.write(On.chain(), { roles: ['admin'] })
   @Post()
   create(@Body() body: CreateUserDto, @Actor() actor: UserActor): Promise<UserDto> {
     return this.auth.createUser(body, actor);
+  }
+
+  @Access.write(On.user(), { roles: ['admin'] })
+  @Patch(':id')
+  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateUserDto, @Actor() actor: UserActor): Promise<UserDto> {
+    return this.auth.updateUser(id, body, actor);
   }
 }
 export { mapUser };

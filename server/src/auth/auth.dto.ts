@@ -1,5 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
-import { CreateUserSchema, LoginSchema } from '@stockfleet/shared';
+import { CreateUserSchema, LoginSchema, UpdateUserSchema } from '@stockfleet/shared';
 
 export class LoginDto extends createZodDto(LoginSchema) {}
 export class CreateUserDto extends createZodDto(CreateUserSchema) {}
+export class UpdateUserDto extends createZodDto(UpdateUserSchema) {}

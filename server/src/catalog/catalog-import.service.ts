@@ -1,7 +1,15 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { parse } from 'csv-parse';
-import { ErrorCode, IMPORT_COLUMNS, type ImportResultDto, type ImportRowError } from '@stockfleet/shared';
+import { CsvError, parse } from 'csv-parse';
+import {
+  BarcodeCodeSchema,
+  CategorySchema,
+  ErrorCode,
+  IMPORT_COLUMNS,
+  ProductNameSchema,
+  type ImportResultDto,
+  type ImportRowError,
+} from '@stockfleet/shared';
 import type { Readable } from 'node:stream';
 import { AlertsNotifier } from '../alerts/alerts.notifier.js';
 import { evaluateProducts, type AlertChange } from '../alerts/alerts.repository.js';
@@ -25,6 +33,17 @@ const int = (s: string, min: number, max: number): number | null => {
   const n = Number(s);
   return n >= min && n <= max ? n : null;
 };
+
+/**
+ * A text cell read with the same schema as the REST API (NFC, trimmed, no control characters or
+ * broken Unicode, bounded), so an import cannot store what a form would refuse.
+ */
+function textCell(line: number, column: string, raw: string, schema: typeof ProductNameSchema, limits: string): { value: string } | { error: ImportRowError } {
+  const r = schema.safeParse(raw);
+  if (r.success) return { value: r.data };
+  const custom = r.error.issues.find((i) => i.code === 'custom');
+  return { error: { line, column, message: custom ? `${column} ${custom.message}` : `${column}: ${limits}` } };
+}
 
 /**
  * Streams a CSV of products and barcodes (one row per barcode; a product without barcodes has an
@@ -73,9 +92,9 @@ export class CatalogImportService {
       }
     } catch (e) {
       if (e instanceof DomainException) throw e;
-      const err = e as { code?: string; lines?: number; message?: string };
-      if (err.code?.startsWith('CSV_')) {
-        throw new DomainException(ErrorCode.ImportFailed, 'The file is not valid CSV', [{ line: err.lines ?? 0, message: err.message ?? 'invalid CSV' }]);
+      // Not every parser error code starts with CSV_ (INVALID_OPENING_QUOTE does not): match the class.
+      if (e instanceof CsvError) {
+        throw new DomainException(ErrorCode.ImportFailed, 'The file is not valid CSV', [{ line: typeof e.lines === 'number' ? e.lines : 0, message: e.message }]);
       }
       throw e;
     }
@@ -87,10 +106,12 @@ export class CatalogImportService {
   private row(line: number, get: (c: string) => string, products: Map<string, ProductRow>, codes: Map<string, CodeRow>, fail: (e: ImportRowError) => void) {
     const sku = get('sku');
     if (!SKU.test(sku)) return fail({ line, column: 'sku', message: 'sku: 1–64 letters, digits, dot, dash, underscore' });
-    const name = get('name');
-    const category = get('category');
-    if (!name || name.length > 200) return fail({ line, column: 'name', message: 'name: 1–200 characters' });
-    if (!category || category.length > 100) return fail({ line, column: 'category', message: 'category: 1–100 characters' });
+    const nameCell = textCell(line, 'name', get('name'), ProductNameSchema, '1–200 characters');
+    if ('error' in nameCell) return fail(nameCell.error);
+    const categoryCell = textCell(line, 'category', get('category'), CategorySchema, '1–100 characters');
+    if ('error' in categoryCell) return fail(categoryCell.error);
+    const name = nameCell.value;
+    const category = categoryCell.value;
     const cost = int(get('unit_cost_cents'), 0, 100_000_000);
     if (cost === null) return fail({ line, column: 'unit_cost_cents', message: 'a whole number of cents, 0 to 100000000' });
     const priceText = get('unit_price_cents');
@@ -108,8 +129,10 @@ export class CatalogImportService {
     }
     if (!prior) products.set(sku, { line, sku, name, category, cost, price, uom, threshold });
 
-    const code = get('barcode');
-    if (!code) return;
+    if (!get('barcode')) return;
+    const codeCell = textCell(line, 'barcode', get('barcode'), BarcodeCodeSchema, '1–64 characters');
+    if ('error' in codeCell) return fail(codeCell.error);
+    const code = codeCell.value;
     const kind = get('barcode_kind') || 'gtin';
     if (!['gtin', 'pack', 'internal'].includes(kind)) return fail({ line, column: 'barcode_kind', message: 'gtin, pack or internal' });
     const multText = get('multiplier');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { CreateUserSchema, passwordProblem } from '@stockfleet/shared';
 import { hashPassword } from '../auth/password.js';
 import { loadConfig } from '../config/config.js';
 import { ormConfig } from '../database/mikro-orm.config.js';
@@ -16,13 +17,18 @@ async function run() {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) args.set(argv[i].replace(/^--/, ''), argv[i + 1]);
   const input = z
-    .object({ email: z.email(), name: z.string().min(1).max(200), password: z.string().min(10).max(200).optional() })
+    // The same name and password rules as users created in the admin app.
+    .object({ email: z.email(), name: CreateUserSchema.shape.name, password: CreateUserSchema.shape.password.optional() })
+    .superRefine((v, ctx) => {
+      const problem = v.password === undefined ? null : passwordProblem(v.password, v.email);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+    })
     .safeParse(Object.fromEntries(args));
   if (!input.success) {
     process.stderr.write(`Usage: create-admin --email E --name N [--password P]\n${input.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
     process.exit(2);
   }
-  const config = loadConfig();
+  const config = loadConfig(process.env, { hub: false });
   if (!config.databaseUrl) throw new Error('Set DATABASE_URL to the hub database');
   const orm = await MikroORM.init(ormConfig({ clientUrl: config.databaseUrl, poolMax: 1 }));
   const password = input.data.password ?? randomBytes(12).toString('base64url');

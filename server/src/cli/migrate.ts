@@ -4,7 +4,7 @@ import { migrate } from '../database/migrate.js';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL (an embedded database migrates on `npm start`). */
 async function run() {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { hub: false });
   if (!config.databaseUrl) {
     process.stdout.write('DATABASE_URL is not set: the embedded database is migrated by `npm start` itself.\n');
     return;

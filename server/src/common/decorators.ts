@@ -1,25 +1,21 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '@stockfleet/shared';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { TerminalIdentity } from '../fleet/fleet.types.js';
 import type { UserActor } from './actor.js';
 
-export const IS_PUBLIC = 'sf:public';
-export const ROLES = 'sf:roles';
+/** A request once the auth guard has resolved who is calling (see auth/access.ts for the policies). */
+export type AuthedRequest = Request & { actor?: UserActor; till?: TerminalIdentity };
 
-/** No session needed (sign-in, health, till enrolment). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
-/** Only these roles may call the route. Routes without it: any signed-in user for reads, admin/manager for writes. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
-
-export type AuthedRequest = Request & { actor?: UserActor };
-
+/** The signed-in user of a route whose policy is `Access.read` / `Access.write`. */
 export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): UserActor => {
   const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-  if (!req.actor) throw new Error('Actor decorator used on a public route');
+  if (!req.actor) throw new Error('Actor used on a route whose policy is not a user policy');
   return req.actor;
 });
 
-export const ClientIp = createParamDecorator((_: unknown, ctx: ExecutionContext): string | null => {
-  const req = ctx.switchToHttp().getRequest<Request>();
-  return req.ip ?? null;
+/** The till of a route whose policy is `Access.till()`. */
+export const Till = createParamDecorator((_: unknown, ctx: ExecutionContext): TerminalIdentity => {
+  const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+  if (!req.till) throw new Error('Till used on a route whose policy is not Access.till()');
+  return req.till;
 });

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
-import { ThrottlerException } from '@nestjs/throttler';
 import { ErrorCode, zodIssues } from '@stockfleet/shared';
 import { ZodError } from 'zod';
 import { DomainException } from './domain-exception.js';
+import { describeError } from './log-redaction.js';
 
 /** The one place an HTTP error becomes `{ error: { code, message, details } }`. */
 @Catch()
@@ -16,10 +16,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const err = toDomainException(exception);
     if (err.code === ErrorCode.Internal) {
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      // For a database error: code, table, constraint and the query without values; the client only gets the generic body.
+      this.logger.error(describeError(exception));
       if (process.env.SF_DEBUG) console.error(exception);
     }
-    if (!res.headersSent) res.status(err.status).json(err.toBody());
+    if (res.headersSent) return;
+    const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (err.code === ErrorCode.RateLimited && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    res.status(err.status).json(err.toBody());
   }
 }
 
@@ -35,9 +39,6 @@ export function toDomainException(exception: unknown): DomainException {
   }
   if (exception instanceof ZodError) {
     return new DomainException(ErrorCode.ValidationFailed, 'The request is not valid', zodIssues(exception));
-  }
-  if (exception instanceof ThrottlerException) {
-    return new DomainException(ErrorCode.RateLimited, 'Too many attempts; wait a minute and try again');
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -3,20 +3,27 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { MAX_SOCKET_PAYLOAD_BYTES, SOCKET_PATH } from '@stockfleet/shared';
+import { ErrorCode, MAX_SOCKET_PAYLOAD_BYTES, SOCKET_PATH } from '@stockfleet/shared';
 import { Redis } from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
+import { socketOriginGuard, type OriginPolicy } from './origin-policy.js';
 
 /**
  * WebSocket transport only (no sticky sessions needed behind a load balancer), bounded payloads,
  * and the Redis Streams adapter so that a room emit or `disconnectSockets` on one hub node reaches
- * sockets held by every other node.
+ * sockets held by every other node. Every namespace checks the handshake's origin first; the default
+ * namespace `/` serves nobody.
  */
 export class HubSocketAdapter extends IoAdapter {
   private readonly redis: Redis;
   private readonly log = new Logger('SocketAdapter');
 
-  constructor(app: INestApplicationContext, redisUrl: string, private readonly streamName: string) {
+  constructor(
+    app: INestApplicationContext,
+    redisUrl: string,
+    private readonly streamName: string,
+    private readonly origins: OriginPolicy,
+  ) {
     super(app);
     // The adapter blocks on XREAD: it needs a connection of its own.
     this.redis = new Redis(redisUrl, { connectionName: 'stockfleet:socket-adapter', maxRetriesPerRequest: null });
@@ -33,6 +40,12 @@ export class HubSocketAdapter extends IoAdapter {
       serveClient: false,
     });
     server.adapter(createAdapter(this.redis, { streamName: this.streamName, maxLen: 100_000 }));
+    // Nothing lives on `/`: an anonymous socket there would still hold a connection and hear broadcasts.
+    server.of('/').use((_socket, next) =>
+      next(Object.assign(new Error('This hub has no default namespace: use /till or /admin'), { data: { code: ErrorCode.NotFound } })),
+    );
+    // Runs when a gateway's namespace is created, so before the gateway's own (authenticating) middleware.
+    server.on('new_namespace', (ns: Namespace) => ns.use(socketOriginGuard(this.origins)));
     return server;
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const Bool = z
@@ -22,7 +23,21 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REPORTS_DIR: z.string().optional(),
   RUN_WORKERS: Bool.default(true),
-  PUBLIC_URL: z.url().optional(),
+  /** The address people and tills use to reach the hub: pairing links, and the origin browsers' writes must come from. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Further origins whose pages may write (comma-separated), e.g. a second name of the hub behind another proxy. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const item of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        const origin = originOf(item);
+        if (origin) out.push(origin);
+        else ctx.addIssue({ code: 'custom', message: `${item} is not an http(s) origin` });
+      }
+      return out;
+    }),
   /** Where the built admin and terminal apps are; defaults to the workspaces' build folders. */
   STATIC_DIR: z.string().optional(),
   COOKIE_SECURE: Bool.default(false),
@@ -39,6 +54,20 @@ const EnvSchema = z.object({
   REPORT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Test hook: pause this long between a report's steps, so tests can kill a worker mid-job. 0 in real use. */
   REPORT_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Key prefix of the credential-limit counters in Redis (default BULL_PREFIX): the same on every hub node of a deployment. */
+  LIMITS_PREFIX: z.string().min(1).max(100).regex(/^[A-Za-z0-9:_-]+$/).optional(),
+  /** Failed enrolment attempts one address may make per minute (counted in Redis, shared by every hub node). */
+  ENROL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /**
+   * Which peers may say who the client is in X-Forwarded-For: `false` (none: the socket's address), a
+   * number of proxy hops, or the proxies' addresses / CIDRs (comma-separated; `loopback`, `linklocal`,
+   * `uniquelocal` too). Rate limits and the audit log key on the address this yields.
+   */
+  TRUST_PROXY: z.string().optional().transform((v, ctx) => {
+    const parsed = parseTrustProxy(v);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    return typeof parsed === 'string' ? false : parsed;
+  }),
 });
 
 export interface AppConfig {
@@ -55,11 +84,16 @@ export interface AppConfig {
   reportsDir: string;
   runWorkers: boolean;
   publicUrl: string | undefined;
+  /** Origins (scheme://host[:port]) besides PUBLIC_URL's whose browser pages may make state-changing requests. */
+  allowedOrigins: string[];
   staticDir: string;
   cookieSecure: boolean;
   dbPoolMax: number;
   socketStream: string;
   bullPrefix: string;
+  limitsPrefix: string;
+  enrolRateLimit: number;
+  trustProxy: TrustProxy;
   workerConcurrency: number;
   jobLockMs: number;
   reportStepDelayMs: number;
@@ -72,17 +106,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment once; lists every problem in one message. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the environment once; lists every problem in one message. `hub: false` for the
+ * processes that serve no browser and hand out no links (worker, migrate, create-admin): they do not
+ * need PUBLIC_URL.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { hub: boolean } = { hub: true }): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
-  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
-    throw new ConfigError(['SESSION_SECRET: required in production (32+ random characters)']);
-  }
+  const missing: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) missing.push('SESSION_SECRET: required in production (32+ random characters)');
+  // Without it the hub would have to guess its own address (pairing links, the origin check) from what
+  // requests say about it, which anyone can forge.
+  if (e.NODE_ENV === 'production' && opts.hub && !e.PUBLIC_URL) missing.push('PUBLIC_URL: required in production (the https:// address tills and browsers use)');
+  if (missing.length) throw new ConfigError(missing);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -96,12 +137,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     reportsDir: resolve(e.REPORTS_DIR ?? join(dataDir, 'reports')),
     runWorkers: e.RUN_WORKERS,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    allowedOrigins: e.ALLOWED_ORIGINS,
     staticDir: resolve(e.STATIC_DIR ?? repoRoot()),
     cookieSecure: e.COOKIE_SECURE,
     dbPoolMax: e.DB_POOL_MAX,
     socketStream: e.SOCKET_STREAM,
     bullPrefix: e.BULL_PREFIX,
+    limitsPrefix: e.LIMITS_PREFIX ?? e.BULL_PREFIX,
+    enrolRateLimit: e.ENROL_RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY,
     workerConcurrency: e.WORKER_CONCURRENCY,
     jobLockMs: e.JOB_LOCK_MS,
     reportStepDelayMs: e.REPORT_STEP_DELAY_MS,
@@ -131,8 +176,43 @@ function localSecret(dataDir: string): string {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** Enrolment attempts per address per minute (read per request so tests and operators can tune it). */
-export function enrolRateLimit(): number {
-  const n = Number(process.env.ENROL_RATE_LIMIT ?? 30);
-  return Number.isFinite(n) && n > 0 ? n : 30;
+/** `scheme://host[:port]` of an http(s) URL as browsers send it in `Origin`; null for anything else. */
+export function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where the hub says it is, for links it hands out (pairing QR codes, the start-up banner): PUBLIC_URL,
+ * else the address it listens on. Never from a request's Host header, which the sender chooses.
+ */
+export function hubBaseUrl(config: Pick<AppConfig, 'publicUrl' | 'host'>, port: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Whom X-Forwarded-For is believed from: nobody, the nearest N hops, or these proxy addresses / CIDRs. */
+export type TrustProxy = false | number | string[];
+
+/** TRUST_PROXY as a setting, or why it is not one. `true` (believe anyone) is refused: any client could then pick its address. */
+export function parseTrustProxy(raw: string | undefined): TrustProxy | string {
+  const v = raw?.trim() ?? '';
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : 'a hop count is at most 10';
+  }
+  if (v === 'true') return 'true would believe X-Forwarded-For from anyone; give the number of proxy hops or the proxies\' addresses';
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (e) {
+    return `not a list of addresses / CIDRs: ${(e as Error).message}`;
+  }
+  return list;
 }

@@ -2,6 +2,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { join, sep } from 'node:path';
 import { ENTITIES } from './entities.js';
+import { OrmLogger, RedactingPostgreSqlDriver } from './sql-redaction.js';
 
 export interface DbOptions {
   clientUrl: string;
@@ -21,7 +22,12 @@ export function ormConfig(opts: DbOptions): Options {
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    // Failed queries' errors carry no values (a password hash in a log line was how we found out).
+    driver: RedactingPostgreSqlDriver,
+    // knex's own queries (bound parameters) put `$1` in front of an error, not the values.
+    driverOptions: { compileSqlOnError: false },
     debug: opts.debug ?? false,
+    loggerFactory: (options) => new OrmLogger(options),
     allowGlobalContext: false,
     forceUtcTimezone: true,
     migrations: {

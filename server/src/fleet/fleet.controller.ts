@@ -1,35 +1,39 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { EnrolmentCodeDto, EnrolResultDto, TerminalStatus, TillCatalogDto, TillMeDto } from '@stockfleet/shared';
 import type { Request } from 'express';
 import type { UserActor } from '../common/actor.js';
-import { Actor, Public } from '../common/decorators.js';
+import { Actor, Till } from '../common/decorators.js';
+import type { TerminalIdentity } from './fleet.types.js';
+import { Access, On } from '../auth/access.js';
 import { CreateEnrolmentCodeDto, EnrolDto, TerminalCommandDto, TerminalQueryDto } from './fleet.dto.js';
 import { FleetService } from './fleet.service.js';
-import { enrolRateLimit } from '../config/config.js';
 
 @ApiTags('fleet')
 @Controller('api')
 export class FleetController {
   constructor(private readonly fleet: FleetService) {}
 
+  @Access.read(On.optional('query.storeId'))
   @Get('terminals')
   list(@Query() q: TerminalQueryDto, @Actor() actor: UserActor): Promise<TerminalStatus[]> {
     return this.fleet.list(actor, q.storeId);
   }
 
+  @Access.write(On.named('body.storeId'))
   @Post('enrolment-codes')
-  createCode(@Body() body: CreateEnrolmentCodeDto, @Actor() actor: UserActor, @Req() req: Request): Promise<EnrolmentCodeDto> {
-    return this.fleet.createCode(body, actor, `${req.protocol}://${req.get('host')}`);
+  createCode(@Body() body: CreateEnrolmentCodeDto, @Actor() actor: UserActor): Promise<EnrolmentCodeDto> {
+    return this.fleet.createCode(body, actor);
   }
 
+  @Access.write(On.terminal())
   @Post('terminals/:id/revoke')
   @HttpCode(204)
   revoke(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: UserActor): Promise<void> {
     return this.fleet.revoke(id, actor);
   }
 
+  @Access.write(On.terminal())
   @Post('terminals/:id/commands')
   @HttpCode(200)
   command(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: TerminalCommandDto, @Actor() actor: UserActor) {
@@ -43,25 +47,22 @@ export class FleetController {
 export class TillController {
   constructor(private readonly fleet: FleetService) {}
 
-  @Public()
-  @Throttle({ default: { limit: () => enrolRateLimit(), ttl: 60_000 } })
+  @Access.anyone()
   @Post('enrol')
   enrol(@Body() body: EnrolDto, @Req() req: Request): Promise<EnrolResultDto> {
     return this.fleet.enrol(body.code, req.ip ?? null);
   }
 
-  @Public()
+  @Access.till()
   @Get('me')
-  async me(@Headers('authorization') auth?: string): Promise<TillMeDto> {
-    const till = await this.fleet.identify(auth?.replace(/^Bearer /i, ''));
+  async me(@Till() till: TerminalIdentity): Promise<TillMeDto> {
     const stores = await this.fleet.storeName(till.storeId);
     return { terminalId: till.terminalId, terminalName: till.name, storeId: till.storeId, storeName: stores };
   }
 
-  @Public()
+  @Access.till()
   @Get('catalog')
-  async catalog(@Headers('authorization') auth?: string): Promise<TillCatalogDto> {
-    const till = await this.fleet.identify(auth?.replace(/^Bearer /i, ''));
+  catalog(@Till() till: TerminalIdentity): Promise<TillCatalogDto> {
     return this.fleet.catalog(till.storeId);
   }
 }

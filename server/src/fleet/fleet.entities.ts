@@ -34,7 +34,8 @@ export class Terminal {
   @Property({ type: 'jsonb', nullable: true }) reportedState: Record<string, unknown> | null = null;
   @Property({ type: 'timestamptz', nullable: true }) lastSeenAt: Date | null = null;
   @Property({ type: 'boolean', default: false }) online: Opt<boolean> = false;
-  @Property({ type: 'integer', nullable: true }) clockOffsetMs: number | null = null;
+  /** bigint: a till booted in 1970 (dead clock battery) is decades off, and still placed by it. */
+  @Property({ type: 'bigint', nullable: true }) clockOffsetMs: number | null = null;
   @Property({ type: 'integer', nullable: true }) rttMs: number | null = null;
 }
 

@@ -21,6 +21,9 @@ export class FleetEvents implements OnModuleDestroy {
   static storeRoom = (id: string) => `store:${id}`;
   static adminStoreRoom = (id: string) => `admin:store:${id}`;
   static adminAllRoom = 'admin:all';
+  /** Every admin socket of a user, and of one session: closed on every node when the session ends. */
+  static adminUserRoom = (userId: string) => `admin:user:${userId}`;
+  static adminSessionRoom = (tokenHash: string) => `admin:session:${tokenHash}`;
 
   static readonly FANOUT = 'sf.fanout.v1';
 

@@ -5,6 +5,11 @@ import { sql } from '../common/sql.js';
 import { mapTerminalRow, TERMINAL_COLUMNS } from './fleet.types.js';
 
 
+export interface StaffRow {
+  id: string;
+  name: string;
+}
+
 /** All SQL about tills lives here. */
 @Injectable()
 export class FleetRepository {
@@ -13,6 +18,13 @@ export class FleetRepository {
   async byTokenHash(hash: string) {
     const [row] = await sql(this.em, `select ${TERMINAL_COLUMNS} from terminal t where t.token_hash = ?`, [hash]);
     return row as any | undefined;
+  }
+
+  /** The enabled staff member of this store whose PIN or badge hashes to `hash`. */
+  async staffByCredential(storeId: string, kind: 'pin' | 'badge', hash: string): Promise<StaffRow | undefined> {
+    const column = kind === 'pin' ? 'pin_hash' : 'badge_hash';
+    const [row] = await sql<StaffRow[]>(this.em, `select id, name from staff_member where store_id = ? and ${column} = ? and disabled_at is null`, [storeId, hash]);
+    return row;
   }
 
   async list(storeIds: string[] | null, storeId?: string): Promise<TerminalStatus[]> {

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   ErrorCode,
   type EnrolmentCodeDto,
@@ -9,12 +10,15 @@ import {
   type TillCatalogDto,
 } from '@stockfleet/shared';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import QRCode from 'qrcode';
 import { AuditService, fromUser } from '../audit/audit.service.js';
-import { assertReadStore, assertWriteStore, readableStoreIds, type UserActor } from '../common/actor.js';
+import { readableStoreIds, type UserActor } from '../common/actor.js';
 import { randomCode, randomToken, sha256 } from '../common/crypto.js';
 import { DomainException, notFound } from '../common/domain-exception.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { CredentialLimits } from '../common/limits/credential-limits.js';
+import { enrolLimits } from '../common/limits/limit-policy.js';
+import { APP_CONFIG, hubBaseUrl, type AppConfig } from '../config/config.js';
 import { FleetEvents } from './fleet.events.js';
 import { FleetNotifier } from './fleet-notifier.js';
 import { FleetRepository } from './fleet.repository.js';
@@ -31,15 +35,21 @@ export class FleetService {
     private readonly notifier: FleetNotifier,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly http: HttpAdapterHost,
+    private readonly limits: CredentialLimits,
   ) {}
 
+  /** The port this hub really listens on (tests listen on a free one, not on PORT). */
+  private listeningPort(): number {
+    const address = this.http.httpAdapter?.getHttpServer()?.address() as AddressInfo | string | null | undefined;
+    return address && typeof address === 'object' ? address.port : this.config.port;
+  }
+
   list(actor: UserActor, storeId?: string): Promise<TerminalStatus[]> {
-    if (storeId) assertReadStore(actor, storeId);
     return this.repo.list(readableStoreIds(actor), storeId);
   }
 
-  async createCode(input: { storeId: string; terminalName: string }, actor: UserActor, origin: string): Promise<EnrolmentCodeDto> {
-    assertWriteStore(actor, input.storeId);
+  async createCode(input: { storeId: string; terminalName: string }, actor: UserActor): Promise<EnrolmentCodeDto> {
     const em = this.em.fork();
     const code = randomCode(8);
     const expiresAt = new Date(Date.now() + CODE_TTL_MS);
@@ -52,12 +62,20 @@ export class FleetService {
       );
       await this.audit.record(tem, { ...fromUser(actor), action: 'fleet.enrolment_code_created', storeId: input.storeId, details: { terminalName: input.terminalName, expiresAt } });
     });
-    const pairUrl = `${this.config.publicUrl ?? origin}/till/?code=${code}`;
+    const pairUrl = `${hubBaseUrl(this.config, this.listeningPort())}/till/?code=${code}`;
     return { code, storeId: input.storeId, terminalName: input.terminalName, expiresAt: expiresAt.toISOString(), pairUrl, qrDataUrl: await QRCode.toDataURL(pairUrl, { margin: 1, width: 240 }) };
   }
 
-  /** Trades a single-use code for a device token. Reuses an unpaired till of that name if the store has one. */
-  async enrol(code: string, ip: string | null): Promise<EnrolResultDto> {
+  /**
+   * Trades a single-use code for a device token. Reuses an unpaired till of that name if the store has one.
+   * Counted against the address's enrolment limit (ENROL_RATE_LIMIT) before the code is looked up.
+   */
+  enrol(code: string, ip: string | null): Promise<EnrolResultDto> {
+    const refusal = { actorType: 'terminal' as const, action: 'fleet.enrol_rate_limited', ip };
+    return this.limits.check(enrolLimits(ip, this.config.enrolRateLimit), refusal, () => this.redeem(code, ip));
+  }
+
+  private async redeem(code: string, ip: string | null): Promise<EnrolResultDto> {
     const em = this.em.fork();
     const token = randomToken();
     return em.transactional(async (tem) => {
@@ -86,9 +104,12 @@ export class FleetService {
     });
   }
 
-  /** Resolves a device token; unknown or revoked tokens are refused with a typed error. */
-  async identify(token: string | undefined): Promise<TerminalIdentity> {
-    if (!token || token.length > 200) throw new DomainException(ErrorCode.DeviceTokenInvalid, 'This till is not paired');
+  /**
+   * Resolves a device token; unknown or revoked tokens are refused with a typed error. Takes `unknown`:
+   * a socket handshake's `auth.token` is whatever the client sent (an object, a number…).
+   */
+  async identify(token: unknown): Promise<TerminalIdentity> {
+    if (typeof token !== 'string' || !token || token.length > 200) throw new DomainException(ErrorCode.DeviceTokenInvalid, 'This till is not paired');
     const row = await this.repo.byTokenHash(sha256(token));
     if (!row) throw new DomainException(ErrorCode.DeviceTokenInvalid, 'This till is not paired');
     if (row.revoked_at) throw new DomainException(ErrorCode.TerminalRevoked, 'This till was revoked; pair it again');
@@ -100,7 +121,6 @@ export class FleetService {
     await em.transactional(async (tem) => {
       const row = await this.repo.get(tem, id, true);
       if (!row) throw notFound('Terminal', id);
-      assertWriteStore(actor, row.store_id);
       await tem.getConnection().execute(`update terminal set revoked_at = coalesce(revoked_at, now()), online = false where id = ?`, [id], 'run', tem.getTransactionContext());
       await this.audit.record(tem, { ...fromUser(actor), action: 'fleet.terminal_revoked', storeId: row.store_id, subject: id });
     });
@@ -112,7 +132,6 @@ export class FleetService {
     const em = this.em.fork();
     const row = await this.repo.get(em, id);
     if (!row) throw notFound('Terminal', id);
-    assertWriteStore(actor, row.store_id);
     if (input.kind === 'lock' || input.kind === 'unlock') {
       const states = await em.transactional(async (tem) => {
         const locked = input.kind === 'lock';

@@ -24,9 +24,12 @@ export function mapTerminalRow(r: any): TerminalStatus {
   };
 }
 
-/** A till counts as online while its socket is open and it heartbeated recently (a killed hub leaves stale flags). */
+/**
+ * A till counts as online while its socket is open and it heartbeated recently (a killed hub leaves stale flags).
+ * The clock offset is a bigint column read as float8: a number, not node-postgres' string, and exact at any offset a till can have.
+ */
 export const TERMINAL_COLUMNS = `t.id, t.store_id, t.name, t.desired_mode, t.desired_epoch, t.desired_reason, t.desired_since,
-  t.reported_mode, t.reported_epoch, t.reported_state, t.clock_offset_ms, t.rtt_ms, t.last_seen_at, t.revoked_at, t.token_hash,
+  t.reported_mode, t.reported_epoch, t.reported_state, t.clock_offset_ms::float8 as clock_offset_ms, t.rtt_ms, t.last_seen_at, t.revoked_at, t.token_hash,
   (t.online and t.last_seen_at > now() - interval '45 seconds') as online_now`;
 
 export interface TerminalIdentity {

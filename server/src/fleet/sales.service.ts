@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type SaleInput } from '@stockfleet/shared';
+import { ErrorCode, fitsInt4, INT4_MAX, saleTotalCents, type SaleInput } from '@stockfleet/shared';
 import { AlertsNotifier } from '../alerts/alerts.notifier.js';
 import type { AlertChange } from '../alerts/alerts.repository.js';
 import { payloadHash } from '../common/crypto.js';
@@ -23,6 +23,12 @@ export class SalesService {
   async submit(till: TerminalIdentity, sale: SaleInput, clockOffsetMs: number | null): Promise<{ saleId: string; duplicate: boolean }> {
     if (sale.storeId !== till.storeId) {
       throw new DomainException(ErrorCode.OutOfScope, 'A till can only sell for its own store', { storeId: sale.storeId });
+    }
+    // Each line is within bounds, but 500 of them at the top price are not: such a sale can never be
+    // stored, and saying so (OUT_OF_RANGE, permanent) keeps the till from sending it forever.
+    const totalCents = saleTotalCents(sale.lines);
+    if (!fitsInt4(totalCents)) {
+      throw new DomainException(ErrorCode.OutOfRange, `The sale's total of ${totalCents} cents is more than a sale can hold (${INT4_MAX})`, { totalCents });
     }
     const em = this.em.fork();
     let alerts: AlertChange[] = [];
@@ -62,7 +68,7 @@ export class SalesService {
         `insert into sale (id, terminal_id, store_id, seq, kind, tender, staff_id, till_at, corrected_at, received_at, total_cents, lines)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?::jsonb)`,
         [sale.id, till.terminalId, till.storeId, sale.seq, sale.kind, sale.tender, sale.staffId ?? null, tillAt, correctedAt,
-          sale.lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), JSON.stringify(sale.lines)],
+          totalCents, JSON.stringify(sale.lines)],
         'run', ctx,
       );
       alerts = posted.alerts;

@@ -8,9 +8,8 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import {
-  ErrorCode,
   SaleSubmitV1,
   StaffSignInV1,
   TILL_NAMESPACE,
@@ -21,11 +20,8 @@ import {
   type TillToHubEvents,
 } from '@stockfleet/shared';
 import type { Namespace, Socket } from 'socket.io';
-import { AuditService } from '../audit/audit.service.js';
-import { hmac } from '../common/crypto.js';
-import { DomainException } from '../common/domain-exception.js';
+import { ClientAddress } from '../common/client-address.js';
 import { toDomainException } from '../common/http-exception.filter.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { FleetHooks } from './fleet-hooks.js';
 import { FleetNotifier } from './fleet-notifier.js';
 import { FleetEvents, unpackDesired, type Fanout } from './fleet.events.js';
@@ -33,12 +29,15 @@ import { FleetRepository } from './fleet.repository.js';
 import { FleetService } from './fleet.service.js';
 import type { TerminalIdentity } from './fleet.types.js';
 import { SalesService } from './sales.service.js';
+import { StaffSignInService } from './staff-signin.service.js';
 import { handle } from './socket-utils.js';
 import { GroupCommit } from '../common/group-commit.js';
 
 interface TillSocketData {
   till: TerminalIdentity;
   clockOffsetMs: number | null;
+  /** The till's address under TRUST_PROXY, for the audit log (a device token used from elsewhere shows). */
+  address: string | null;
 }
 type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>, TillSocketData>;
 
@@ -67,10 +66,10 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly events: FleetEvents,
     private readonly notifier: FleetNotifier,
     private readonly sales: SalesService,
+    private readonly staff: StaffSignInService,
+    private readonly addresses: ClientAddress,
     private readonly hooks: FleetHooks,
-    private readonly audit: AuditService,
     private readonly em: EntityManager,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(ns: Namespace) {
@@ -81,9 +80,9 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     (ns as any).on(FleetEvents.FLEET_CHANGED, (ids: string) => void this.notifier.deliver(JSON.parse(ids)));
     ns.use((socket, next) => {
       this.fleet
-        .identify((socket.handshake.auth as { token?: string })?.token)
+        .identify((socket.handshake.auth as { token?: unknown } | undefined)?.token)
         .then((till) => {
-          socket.data = { till, clockOffsetMs: null } satisfies TillSocketData;
+          socket.data = { till, clockOffsetMs: null, address: this.addresses.of(socket.request) } satisfies TillSocketData;
           next();
         })
         .catch((e) => {
@@ -149,34 +148,9 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  /** Failed PIN attempts per till in the last minute: a 4-digit PIN must not be guessable over the socket. */
-  private readonly pinFailures = new Map<string, number[]>();
-
   @SubscribeMessage('staff.signin.v1')
   signin(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
-    return handle(StaffSignInV1, body, async (input) => {
-      const { till } = socket.data;
-      const now = Date.now();
-      const recent = (this.pinFailures.get(till.terminalId) ?? []).filter((t) => now - t < 60_000);
-      if (recent.length >= 5) throw new DomainException(ErrorCode.RateLimited, 'Too many wrong PINs; wait a minute');
-      const em = this.em.fork();
-      const [staff] = await em.getConnection().execute(
-        'pin' in input
-          ? `select id, name from staff_member where store_id = ? and pin_hash = ? and disabled_at is null`
-          : `select id, name from staff_member where store_id = ? and badge_hash = ? and disabled_at is null`,
-        [till.storeId, 'pin' in input ? hmac(this.config.sessionSecret, `pin:${till.storeId}:${input.pin}`) : hmac(this.config.sessionSecret, `badge:${input.badge}`)],
-      );
-      await this.audit.record(em, {
-        actorType: 'terminal', actorId: till.terminalId, actorName: till.name, storeId: till.storeId,
-        action: staff ? 'staff.signed_in' : 'staff.signin_failed', subject: staff?.id ?? null,
-      });
-      if (!staff) {
-        this.pinFailures.set(till.terminalId, [...recent, now]);
-        throw new DomainException(ErrorCode.StaffPinInvalid, 'PIN or badge not recognised');
-      }
-      this.pinFailures.delete(till.terminalId);
-      return { staff: { id: staff.id, name: staff.name } };
-    });
+    return handle(StaffSignInV1, body, (credential) => this.staff.signIn(socket.data.till, credential, socket.data.address));
   }
 
   @SubscribeMessage('sale.submit.v1')

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
-import { Public } from '../common/decorators.js';
+import { Access, On } from '../auth/access.js';
 import { REDIS } from '../common/redis/redis.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -18,7 +18,7 @@ export class HealthController {
   ) {}
 
   /** Alive: the process answers. */
-  @Public()
+  @Access.anyone()
   @Get('healthz')
   @HttpCode(200)
   healthz() {
@@ -26,7 +26,7 @@ export class HealthController {
   }
 
   /** Ready: the database and Redis answer. */
-  @Public()
+  @Access.anyone()
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) res: Response) {
     const check = async (fn: () => Promise<unknown>) => {

@@ -20,7 +20,10 @@ export class StockMovement {
   kind!: MovementKind;
   /** Signed: receipts add, sales subtract. */
   @Property({ type: 'integer' }) quantity!: number;
-  @Property({ length: 40, nullable: true }) reason: string | null = null;
+  /** An adjustment's reason code, or a receipt's / transfer's reference. */
+  @Property({ length: 100, nullable: true }) reason: string | null = null;
+  /** An adjustment's note, as the user wrote it. */
+  @Property({ length: 500, nullable: true }) note: string | null = null;
   /** Where it came from: `api`, `till:<terminalId>`, `stocktake:<id>`, `import`, `seed`. */
   @Property({ length: 80 }) source!: string;
   /** Unique per movement: `<request key>#<line>`, so a retried request can never post twice. */

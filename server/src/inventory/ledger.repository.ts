@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ErrorCode, type MovementDto, type MovementKind } from '@stockfleet/shared';
+import { ErrorCode, fitsInt4, INT4_MAX, INT4_MIN, type MovementDto, type MovementKind } from '@stockfleet/shared';
 import { type AlertChange, evaluateBalances } from '../alerts/alerts.repository.js';
 import { DomainException } from '../common/domain-exception.js';
 import { sql } from '../common/sql.js';
@@ -10,6 +10,7 @@ export interface MovementLine {
   kind: MovementKind;
   quantity: number;
   reason?: string | null;
+  note?: string | null;
   source: string;
   occurredAt?: Date;
   actor?: string | null;
@@ -30,6 +31,7 @@ export function mapMovementRow(r: any): MovementDto {
     kind: r.kind,
     quantity: r.quantity,
     reason: r.reason,
+    note: r.note ?? null,
     source: r.source,
     idempotencyKey: r.idempotency_key,
     occurredAt: new Date(r.occurred_at).toISOString(),
@@ -38,7 +40,7 @@ export function mapMovementRow(r: any): MovementDto {
   };
 }
 
-const MOVEMENT_COLUMNS = 'id, store_id, product_id, kind, quantity, reason, source, idempotency_key, occurred_at, recorded_at, actor';
+export const MOVEMENT_COLUMNS = 'id, store_id, product_id, kind, quantity, reason, note, source, idempotency_key, occurred_at, recorded_at, actor';
 
 /**
  * Appends movements to the ledger and maintains balances, inside the caller's transaction.
@@ -85,6 +87,8 @@ export async function postMovements(
   );
   if (missingStores.length) throw new DomainException(ErrorCode.UnknownStore, `Unknown store ${missingStores[0].id}`);
 
+  // Balances first: a post that would carry a balance past int4 is refused before any movement is written.
+  const touched = await applyToBalances(em, lines);
   const now = new Date().toISOString();
   const payload = lines.map((l, i) => ({
     store_id: l.storeId,
@@ -92,6 +96,7 @@ export async function postMovements(
     kind: l.kind,
     quantity: l.quantity,
     reason: l.reason ?? null,
+    note: l.note ?? null,
     source: l.source,
     idempotency_key: `${batch.key}#${i}`,
     batch_key: batch.key,
@@ -101,23 +106,28 @@ export async function postMovements(
   }));
   const rows = await sql(
     em,
-    `insert into stock_movement (store_id, product_id, kind, quantity, reason, source, idempotency_key, batch_key, occurred_at, recorded_at, actor)
-     select store_id, product_id, kind, quantity, reason, source, idempotency_key, batch_key, occurred_at, ?::timestamptz, actor
-       from jsonb_to_recordset(?::jsonb) as x(store_id uuid, product_id uuid, kind text, quantity int, reason text, source text,
+    `insert into stock_movement (store_id, product_id, kind, quantity, reason, note, source, idempotency_key, batch_key, occurred_at, recorded_at, actor)
+     select store_id, product_id, kind, quantity, reason, note, source, idempotency_key, batch_key, occurred_at, ?::timestamptz, actor
+       from jsonb_to_recordset(?::jsonb) as x(store_id uuid, product_id uuid, kind text, quantity int, reason text, note text, source text,
             idempotency_key text, batch_key text, occurred_at timestamptz, actor text, ord int)
       order by ord
      returning ${MOVEMENT_COLUMNS}`,
     [now, JSON.stringify(payload)],
   );
-  const touched = await applyToBalances(em, lines);
   // Same transaction, after the balances: the rows are locked by us, so the evaluation sees the final on-hand.
   const alerts = await evaluateBalances(em, touched);
   return { applied: true, movements: rows.map(mapMovementRow).sort((a, b) => Number(a.id) - Number(b.id)), alerts };
 }
 
+const outOfRange = (message: string, details: { storeId: string; productId: string }) =>
+  new DomainException(ErrorCode.OutOfRange, message, details);
+
 /**
  * Adds signed deltas to the maintained balances; rows are touched in key order so concurrent posts cannot deadlock.
- * Returns the distinct store × product pairs it touched.
+ * Returns the distinct store × product pairs it touched. Balances are int4: a delta, or a balance it
+ * would produce, outside int4 is refused with OUT_OF_RANGE and nothing of it is written (the caller's
+ * transaction rolls back). The balance check sits in the upsert itself, on the locked current row, so
+ * it holds under concurrent posts too.
  */
 export async function applyToBalances(
   em: EntityManager,
@@ -125,20 +135,31 @@ export async function applyToBalances(
 ): Promise<Array<{ storeId: string; productId: string }>> {
   const deltas = new Map<string, { store_id: string; product_id: string; delta: number }>();
   for (const l of lines) {
+    const where = { storeId: l.storeId, productId: l.productId };
+    if (!fitsInt4(l.quantity)) throw outOfRange(`A movement of ${l.quantity} is more than a stock quantity can hold`, where);
     const k = `${l.storeId}|${l.productId}`;
     const d = deltas.get(k) ?? { store_id: l.storeId, product_id: l.productId, delta: 0 };
     d.delta += l.quantity;
+    if (!fitsInt4(d.delta)) throw outOfRange(`The lines for product ${l.productId} add up to more than a stock quantity can hold`, where);
     deltas.set(k, d);
   }
   const sorted = [...deltas.values()].sort((a, b) => (a.store_id + a.product_id < b.store_id + b.product_id ? -1 : 1));
-  await sql(
+  const applied = await sql<{ store_id: string; product_id: string }[]>(
     em,
     `insert into stock_balance (store_id, product_id, on_hand, updated_at)
      select store_id, product_id, delta, now() from jsonb_to_recordset(?::jsonb) as x(store_id uuid, product_id uuid, delta int)
       order by store_id, product_id
-     on conflict (store_id, product_id) do update set on_hand = stock_balance.on_hand + excluded.on_hand, updated_at = now()`,
+     on conflict (store_id, product_id) do update set on_hand = stock_balance.on_hand + excluded.on_hand, updated_at = now()
+      where stock_balance.on_hand::bigint + excluded.on_hand between ${INT4_MIN} and ${INT4_MAX}
+     returning store_id, product_id`,
     [JSON.stringify(sorted)],
   );
+  if (applied.length < sorted.length) {
+    const done = new Set(applied.map((r) => `${r.store_id}|${r.product_id}`));
+    const over = sorted.find((d) => !done.has(`${d.store_id}|${d.product_id}`))!;
+    throw outOfRange(`This would take the stock of product ${over.product_id} past what a balance can hold (${INT4_MIN} to ${INT4_MAX}); nothing was posted`,
+      { storeId: over.store_id, productId: over.product_id });
+  }
   return sorted.map((d) => ({ storeId: d.store_id, productId: d.product_id }));
 }
 

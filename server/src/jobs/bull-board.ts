@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ErrorCode } from '@stockfleet/shared';
+import type express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { SESSION_COOKIE } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -24,5 +25,8 @@ export function mountBullBoard(app: NestExpressApplication) {
     if (session.actor.role !== 'admin') return void res.status(403).json({ error: { code: ErrorCode.Forbidden, message: 'The job dashboard is for admins' } });
     next();
   };
-  app.use(BULL_BOARD_PATH, onlyAdmins, adapter.getRouter());
+  const board = adapter.getRouter() as express.Express;
+  // bull-board is an express app of its own: it would announce itself again under the hub's headers.
+  board.disable('x-powered-by');
+  app.use(BULL_BOARD_PATH, onlyAdmins, board);
 }

@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { CreateReportSchema, ReportListQuerySchema } from '@stockfleet/shared';
 import type { UserActor } from '../common/actor.js';
-import { Actor, Roles } from '../common/decorators.js';
+import { Actor } from '../common/decorators.js';
+import { Access, On } from '../auth/access.js';
 import { DomainException } from '../common/domain-exception.js';
 import { ErrorCode } from '@stockfleet/shared';
 import { ReportsService } from './reports.service.js';
@@ -22,27 +23,30 @@ export class ReportsController {
 
   /** Auditors may ask for reports too: building one changes no business data. */
   @Post()
-  @Roles('admin', 'manager', 'auditor')
+  @Access.write(On.reportRequest(), { roles: ['admin', 'manager', 'auditor'] })
   create(@Body() body: CreateReportDto, @Actor() actor: UserActor): Promise<ReportDto> {
     return this.reports.request(body as any, actor);
   }
 
+  @Access.read(On.optional('query.storeId'))
   @Get()
   list(@Query() q: ReportListQueryDto, @Actor() actor: UserActor): Promise<ReportDto[]> {
     return this.reports.list(q, actor);
   }
 
+  @Access.read(On.report(), { all: true })
   @Get(':id')
   get(@Id() id: string, @Actor() actor: UserActor): Promise<ReportDto> {
     return this.reports.get(id, actor);
   }
 
   @Post(':id/retry')
-  @Roles('admin', 'manager', 'auditor')
+  @Access.write(On.report(), { roles: ['admin', 'manager', 'auditor'] })
   retry(@Id() id: string, @Actor() actor: UserActor): Promise<ReportDto> {
     return this.reports.retry(id, actor);
   }
 
+  @Access.read(On.report(), { all: true })
   @Get(':id/files/:format')
   async download(@Id() id: string, @Param('format') format: string, @Actor() actor: UserActor, @Res() res: Response) {
     const parsed = ReportFormatSchema.safeParse(format);

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { describeError } from '../common/log-redaction.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { isPgError } from '../database/sql-redaction.js';
 import { WorkerHost } from '../jobs/worker-host.js';
 import { ReportBuilder } from './report-builder.js';
 import { ReportsService } from './reports.service.js';
@@ -47,8 +49,10 @@ export class ReportsProcessor implements OnApplicationBootstrap, OnModuleDestroy
       return { ok: true };
     } catch (e: any) {
       const final = e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.log.warn(`${job.name} for report ${reportId} failed (attempt ${job.attemptsMade + 1}${final ? ', final' : ''}): ${e?.message}`);
-      if (final) await this.builder.failed(reportId, e?.message ?? String(e));
+      const db = isPgError(e);
+      this.log.warn(`${job.name} for report ${reportId} failed (attempt ${job.attemptsMade + 1}${final ? ', final' : ''}): ${db ? describeError(e) : e?.message}`);
+      // The report's error is shown in the admin app: no SQL there, only the database's code.
+      if (final) await this.builder.failed(reportId, db ? `A database query of the report failed (SQLSTATE ${e.code})` : (e?.message ?? String(e)));
       throw e;
     }
   }

@@ -202,6 +202,37 @@ describe('Till kiosk against the real hub', () => {
     await page.getByTestId('screen-selling').waitFor();
   });
 
+  it('parks a sale the hub can never store (total past int4) in its rejected list, and sells on', async () => {
+    // 100 × 1,000,000.00 = 10,000,000,000.00 in one scan of the pack: each part is valid, the total cannot be stored.
+    const luxury = await createProduct(t.em(), { priceCents: 100_000_000, packMultiplier: 100 });
+    await wedgeScanDetected(page, luxury.packCode!);
+    await page.locator(`[data-testid="basket-line"][data-product="${luxury.id}"][data-qty="100"]`).waitFor();
+    await page.getByTestId('tender-card').click();
+    await page.getByTestId('complete-sale').click();
+    await page.locator('[data-testid="sale-completed"][data-seq="4"]').waitFor();
+    await waitForTill(page, { outboxDepth: 0, outboxRejected: 1 });
+    await page.locator('[data-testid="status-outbox"][data-rejected="1"]').waitFor();
+
+    await page.getByTestId('open-settings').click();
+    const entry = page.locator('[data-testid="outbox-entry"][data-status="rejected"][data-kind="sale"][data-seq="4"]');
+    await entry.waitFor();
+    await expect(entry.getByTestId('outbox-rejection').getAttribute('data-code')).resolves.toBe('OUT_OF_RANGE');
+    await entry.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('till-rejected-out-of-range-en') });
+    await page.getByTestId('close-settings').click();
+    await page.getByTestId('screen-selling').waitFor();
+    expect((await salesOfTill()).map((s) => s.seq)).toEqual([1, 2, 3]);
+    expect(await onHand(t.em(), store.id, luxury.id)).toBe(0);
+
+    // Parked, not retried: the next sale goes through at once and the rejected one stays where it is.
+    await wedgeScanDetected(page, apple.gtin);
+    await waitForTill(page, { basketLines: 1 });
+    await page.getByTestId('tender-cash').click();
+    await page.getByTestId('complete-sale').click();
+    await waitForTill(page, { outboxDepth: 0, outboxRejected: 1, lastSaleSeq: 5 });
+    await eventually(async () => (await salesOfTill()).map((s) => s.seq), (seqs) => expect(seqs).toEqual([1, 2, 3, 5]));
+  });
+
   it('shows a message from head office and acknowledges the command', async () => {
     const sent = await admin.post(`/api/terminals/${terminalId}/commands`, { kind: 'message', text: 'Delivery at door 3' });
     expect(sent.body).toEqual({ delivered: true });

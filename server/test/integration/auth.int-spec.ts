@@ -43,12 +43,12 @@ describe('Auth', () => {
     expect(broken.body.error.code).toBe('MALFORMED_JSON');
   });
 
-  it('throttles repeated sign-in attempts for one address and e-mail', async () => {
+  it('throttles repeated sign-in attempts for one address and e-mail (limits.int-spec.ts covers the rest)', async () => {
     const user = await createUser(t.em(), 'auditor');
     const c = new HttpClient(t.url);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await c.post('/api/auth/login', { email: user.email, password: 'nope-nope' })).status);
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    for (let i = 0; i < 7; i++) statuses.push((await c.post('/api/auth/login', { email: user.email, password: 'nope-nope' })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
     const last = await c.post('/api/auth/login', { email: user.email, password: user.password });
     expect(last.status).toBe(429);
     expect(last.body.error.code).toBe('RATE_LIMITED');

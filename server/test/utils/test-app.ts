@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-// Tests enrol many tills from one address; the limit itself is covered where it is tested.
-process.env.ENROL_RATE_LIMIT ??= '100000';
+/** Per spec file: jest loads this module afresh for each file. */
+const FILE_TAG = randomBytes(4).toString('hex');
 
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
@@ -27,6 +28,11 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_URL: process.env.SF_TEST_DATABASE_URL!,
     REDIS_URL: process.env.SF_TEST_REDIS_URL!,
     RUN_WORKERS: 'false',
+    // Tests enrol many tills from one address; the limit itself is tested in limits.int-spec.ts.
+    ENROL_RATE_LIMIT: '100000',
+    // Credential-limit counters of this spec file's hubs only: every file signs in from 127.0.0.1, and
+    // one file's failed attempts (a fuzz of the sign-in) must not refuse another's sign-ins.
+    LIMITS_PREFIX: `sf-test-${process.env.SF_TEST_RUN_ID}-limits-${FILE_TAG}`,
     // Queues of this run only; the teardown removes them from Redis.
     BULL_PREFIX: `sf-test-${process.env.SF_TEST_RUN_ID}`,
     // Test hubs share one database but not one queue: no hub re-queues another's reports by itself.

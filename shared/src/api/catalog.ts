@@ -1,12 +1,19 @@
 import { z } from 'zod';
+import { Text } from './text.js';
 
 export const UnitOfMeasureSchema = z.enum(['piece', 'g', 'ml']);
 export const BarcodeKindSchema = z.enum(['gtin', 'pack', 'internal']);
 
 export const SkuSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore');
 
+/** Product names and categories: shared by the REST schemas and the CSV import, row by row. */
+export const ProductNameSchema = Text({ min: 1, max: 200 });
+export const CategorySchema = Text({ min: 1, max: 100 });
+/** A barcode as printed or keyed: GTINs are digits, internal codes may be any printable text. */
+export const BarcodeCodeSchema = Text({ min: 1, max: 64 });
+
 export const BarcodeInputSchema = z.strictObject({
-  code: z.string().min(1).max(64),
+  code: BarcodeCodeSchema,
   kind: BarcodeKindSchema.default('gtin'),
   /** How many units one scan of this code means (pack barcodes). */
   multiplier: z.number().int().min(1).max(10_000).default(1),
@@ -15,8 +22,8 @@ export type BarcodeInput = z.infer<typeof BarcodeInputSchema>;
 
 export const CreateProductSchema = z.strictObject({
   sku: SkuSchema,
-  name: z.string().min(1).max(200),
-  category: z.string().min(1).max(100),
+  name: ProductNameSchema,
+  category: CategorySchema,
   unitCostCents: z.number().int().min(0).max(100_000_000),
   unitPriceCents: z.number().int().min(0).max(100_000_000).optional(),
   uom: UnitOfMeasureSchema.default('piece'),
@@ -26,8 +33,8 @@ export const CreateProductSchema = z.strictObject({
 export type CreateProductInput = z.infer<typeof CreateProductSchema>;
 
 export const UpdateProductSchema = z.strictObject({
-  name: z.string().min(1).max(200).optional(),
-  category: z.string().min(1).max(100).optional(),
+  name: ProductNameSchema.optional(),
+  category: CategorySchema.optional(),
   unitCostCents: z.number().int().min(0).max(100_000_000).optional(),
   unitPriceCents: z.number().int().min(0).max(100_000_000).optional(),
   lowStockThreshold: z.number().int().min(0).max(1_000_000).optional(),
@@ -35,8 +42,8 @@ export const UpdateProductSchema = z.strictObject({
 export type UpdateProductInput = z.infer<typeof UpdateProductSchema>;
 
 export const ProductQuerySchema = z.object({
-  q: z.string().max(100).optional(),
-  category: z.string().max(100).optional(),
+  q: Text({ max: 100 }).optional(),
+  category: Text({ max: 100 }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { Text } from './text.js';
 
 export const CreateEnrolmentCodeSchema = z.strictObject({
   storeId: z.uuid(),
-  terminalName: z.string().min(1).max(60),
+  terminalName: Text({ min: 1, max: 60 }),
 });
 export interface EnrolmentCodeDto {
   code: string;
@@ -16,7 +17,7 @@ export interface EnrolmentCodeDto {
 /** Till → hub (REST, unauthenticated, throttled): trade a code for a device token, once. */
 export const EnrolSchema = z.strictObject({
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{8}$/, '8 letters or digits'),
-  appVersion: z.string().max(40).optional(),
+  appVersion: Text({ max: 40 }).optional(),
 });
 export interface EnrolResultDto {
   terminalId: string;
@@ -28,7 +29,7 @@ export interface EnrolResultDto {
 }
 export const TerminalCommandSchema = z.strictObject({
   kind: z.enum(['reload', 'identify', 'message', 'lock', 'unlock']),
-  text: z.string().min(1).max(500).optional(),
+  text: Text({ min: 1, max: 500, multiline: true }).optional(),
 });
 export type TerminalCommandInput = z.infer<typeof TerminalCommandSchema>;
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { EpochMsSchema, CounterSchema } from './bounds.js';
 import { IdempotencyKeySchema } from './common.js';
+import { Text } from './text.js';
 
 export const MovementKindSchema = z.enum([
   'receipt',
@@ -24,12 +26,14 @@ export const AdjustmentReasonSchema = z.enum([
 export type AdjustmentReason = z.infer<typeof AdjustmentReasonSchema>;
 
 const Qty = z.number().int().min(1).max(1_000_000);
+/** Delivery notes, transfer papers: shown in the ledger beside each movement. */
+const Reference = Text({ max: 100 });
 
 export const ReceiptSchema = z.strictObject({
   idempotencyKey: IdempotencyKeySchema,
   storeId: z.uuid(),
   lines: z.array(z.strictObject({ productId: z.uuid(), quantity: Qty })).min(1).max(5000),
-  reference: z.string().max(100).optional(),
+  reference: Reference.optional(),
 });
 export type ReceiptInput = z.infer<typeof ReceiptSchema>;
 
@@ -39,7 +43,7 @@ export const TransferSchema = z
     fromStoreId: z.uuid(),
     toStoreId: z.uuid(),
     lines: z.array(z.strictObject({ productId: z.uuid(), quantity: Qty })).min(1).max(5000),
-    reference: z.string().max(100).optional(),
+    reference: Reference.optional(),
   })
   .refine((t) => t.fromStoreId !== t.toStoreId, { message: 'a transfer needs two different stores', path: ['toStoreId'] });
 export type TransferInput = z.infer<typeof TransferSchema>;
@@ -48,7 +52,8 @@ export const AdjustmentSchema = z.strictObject({
   idempotencyKey: IdempotencyKeySchema,
   storeId: z.uuid(),
   reason: AdjustmentReasonSchema,
-  note: z.string().max(500).optional(),
+  /** Why, in words: stored on each movement and shown in the ledger. */
+  note: Text({ max: 500, multiline: true }).optional(),
   lines: z
     .array(
       z.strictObject({
@@ -69,7 +74,7 @@ export const SaleLineSchema = z.strictObject({
   productId: z.uuid(),
   quantity: Qty,
   unitPriceCents: z.number().int().min(0).max(100_000_000),
-  code: z.string().max(64).optional(),
+  code: Text({ max: 64 }).optional(),
 });
 export const SaleSchema = z.strictObject({
   /** Client-made UUID; the idempotency key of the sale. */
@@ -77,9 +82,9 @@ export const SaleSchema = z.strictObject({
   kind: z.enum(['sale', 'return']),
   storeId: z.uuid(),
   /** Per-till monotonically increasing sequence number. */
-  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  seq: CounterSchema.min(1),
   /** Till clock time (ms since epoch) when the sale was completed. */
-  at: z.number().int().min(0),
+  at: EpochMsSchema,
   tender: TenderSchema,
   staffId: z.uuid().optional(),
   lines: z.array(SaleLineSchema).min(1).max(500),
@@ -88,7 +93,7 @@ export type SaleInput = z.infer<typeof SaleSchema>;
 
 export const BalanceQuerySchema = z.object({
   storeId: z.uuid(),
-  q: z.string().max(100).optional(),
+  q: Text({ max: 100 }).optional(),
   lowOnly: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
@@ -107,7 +112,10 @@ export interface MovementDto {
   productId: string;
   kind: MovementKind;
   quantity: number;
+  /** The adjustment's reason code, or the reference of a receipt or transfer. */
   reason: string | null;
+  /** An adjustment's note, as written. */
+  note: string | null;
   source: string;
   idempotencyKey: string;
   occurredAt: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.js';
 
 export interface ChainDto { id: string; name: string }
 export interface RegionDto { id: string; name: string }
@@ -15,9 +16,9 @@ export interface StoreDto {
 
 export const CreateStaffSchema = z.strictObject({
   storeId: z.uuid(),
-  name: z.string().min(1).max(100),
+  name: Text({ min: 1, max: 100 }),
   pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits'),
-  badge: z.string().min(4).max(64).optional(),
+  badge: Text({ min: 4, max: 64 }).optional(),
 });
 export interface StaffDto { id: string; storeId: string; name: string; hasBadge: boolean }
 
@@ -34,8 +35,8 @@ export interface AuditEventDto {
   ip: string | null;
 }
 export const AuditQuerySchema = z.object({
-  actor: z.string().max(200).optional(),
-  action: z.string().max(100).optional(),
+  actor: Text({ max: 200 }).optional(),
+  action: Text({ max: 100 }).optional(),
   storeId: z.uuid().optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.js';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 const TimeZone = z.string().min(1).max(64).refine((tz) => {
@@ -27,7 +28,7 @@ export const AbcSettingsSchema = z.strictObject({
 export type AbcSettings = z.infer<typeof AbcSettingsSchema>;
 
 export const CountPlanInputSchema = z.strictObject({
-  name: z.string().min(1).max(120),
+  name: Text({ min: 1, max: 120 }),
   enabled: z.boolean().default(true),
   cadence: z.enum(['daily', 'weekly', 'monthly']),
   timeOfDay: TimeOfDay,

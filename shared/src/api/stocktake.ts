@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.js';
 
 export const StocktakeScopeSchema = z
   .strictObject({
@@ -8,9 +9,9 @@ export const StocktakeScopeSchema = z
     filter: z
       .strictObject({
         kind: z.enum(['full', 'categories', 'zones', 'products']),
-        categories: z.array(z.string().min(1).max(100)).max(500).default([]),
+        categories: z.array(Text({ min: 1, max: 100 })).max(500).default([]),
         /** Zone codes (e.g. "A1"): the same code means the same place in every store. */
-        zoneCodes: z.array(z.string().min(1).max(32)).max(500).default([]),
+        zoneCodes: z.array(Text({ min: 1, max: 32 })).max(500).default([]),
         productIds: z.array(z.uuid()).max(50_000).default([]),
       })
       .default({ kind: 'full', categories: [], zoneCodes: [], productIds: [] }),
@@ -29,7 +30,7 @@ export const ThresholdsSchema = z.strictObject({
 });
 
 export const CreateStocktakeSchema = z.strictObject({
-  name: z.string().min(1).max(120),
+  name: Text({ min: 1, max: 120 }),
   scope: StocktakeScopeSchema,
   blind: z.boolean().default(true),
   thresholds: ThresholdsSchema.default({ quantity: 5, percent: 10, valueCents: 5000 }),
@@ -40,7 +41,7 @@ export const CreateStocktakeSchema = z.strictObject({
 }).refine((s) => !s.practice || s.practiceTerminalIds.length > 0, { message: 'a practice count needs the tills to drill on', path: ['practiceTerminalIds'] });
 export type CreateStocktakeInput = z.infer<typeof CreateStocktakeSchema>;
 
-export const ForceBarrierSchema = z.strictObject({ terminalIds: z.array(z.uuid()).min(1).max(1000), reason: z.string().min(1).max(300) });
+export const ForceBarrierSchema = z.strictObject({ terminalIds: z.array(z.uuid()).min(1).max(1000), reason: Text({ min: 1, max: 300 }) });
 export const RecountRequestSchema = z.strictObject({
   lines: z.array(z.strictObject({ productId: z.uuid(), zoneId: z.uuid().nullable().default(null) })).max(10_000).optional(),
   /** true: every line over a threshold becomes a recount task. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CounterSchema, EpochMsSchema } from '../api/bounds.js';
 import { SaleSchema } from '../api/inventory.js';
+import { Text } from '../api/text.js';
 
 /** The modes a till can be in. The hub persists the one it *should* be in; the till reports the one it is in. */
 export const TillModeSchema = z.enum(['selling', 'frozen', 'counting', 'locked']);
@@ -35,12 +37,12 @@ export type TillDesired = z.infer<typeof TillDesiredV1>;
 export const TillStateV1 = z.strictObject({
   mode: TillModeSchema,
   /** The desired-state epoch the till has applied. */
-  epoch: z.number().int().min(0),
-  appVersion: z.string().min(1).max(40),
+  epoch: CounterSchema,
+  appVersion: Text({ min: 1, max: 40 }),
   scanner: z.strictObject({ kind: ScannerKindSchema, status: ScannerStatusSchema }),
   outboxDepth: z.number().int().min(0).max(10_000_000),
   /** Sequence number of the last sale the till completed (0 when none). */
-  lastSaleSeq: z.number().int().min(0),
+  lastSaleSeq: CounterSchema,
   /** True while a basket is open (a sale in progress). */
   saleInProgress: z.boolean().default(false),
   staffId: z.uuid().nullable().default(null),
@@ -53,9 +55,9 @@ export type TillState = z.infer<typeof TillStateV1>;
  * the till returns the previous round's three timestamps so the *hub* computes offset and round trip.
  */
 export const TillHeartbeatV1 = z.strictObject({
-  sentAt: z.number().int().min(0),
+  sentAt: EpochMsSchema,
   previous: z
-    .strictObject({ sentAt: z.number().int().min(0), hubAt: z.number().int().min(0), receivedAt: z.number().int().min(0) })
+    .strictObject({ sentAt: EpochMsSchema, hubAt: EpochMsSchema, receivedAt: EpochMsSchema })
     .nullable()
     .default(null),
 });
@@ -64,7 +66,7 @@ export const TillHeartbeatAck = z.object({ hubAt: z.number() });
 
 export const StaffSignInV1 = z.union([
   z.strictObject({ pin: z.string().regex(/^\d{4,8}$/) }),
-  z.strictObject({ badge: z.string().min(4).max(64) }),
+  z.strictObject({ badge: Text({ min: 4, max: 64 }) }),
 ]);
 export const StaffSignInAck = z.object({ staff: z.object({ id: z.uuid(), name: z.string() }) });
 

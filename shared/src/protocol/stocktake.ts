@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CounterSchema, EpochMsSchema } from '../api/bounds.js';
+import { Text } from '../api/text.js';
 
 /** One counted line as the till makes it: a client UUID, so a retry can never count twice. */
 export const CountEntrySchema = z.strictObject({
@@ -6,12 +8,12 @@ export const CountEntrySchema = z.strictObject({
   zoneId: z.uuid(),
   /** The product, resolved on the till from its catalogue; or `code` for the hub to resolve. */
   productId: z.uuid().optional(),
-  code: z.string().min(1).max(64).optional(),
+  code: Text({ min: 1, max: 64 }).optional(),
   /** EPC hex of an RFID tag: counts one, once per store, however often it is read. */
   epc: z.string().regex(/^[0-9A-Fa-f]{24}$/).optional(),
   quantity: z.number().int().min(1).max(100_000),
-  at: z.number().int().min(0),
-  seq: z.number().int().min(1),
+  at: EpochMsSchema,
+  seq: CounterSchema.min(1),
   staffId: z.uuid().nullable().default(null),
   recountTaskId: z.uuid().nullable().default(null),
 }).refine((e) => e.productId || e.code || e.epc, { message: 'productId, code or epc is required' });

@@ -22,6 +22,7 @@ import type {
   TerminalCommandInput,
   TerminalStatus,
   UpdateProductInput,
+  UpdateUserInput,
   UserDto,
   VarianceReportDto,
 } from '@stockfleet/shared';
@@ -93,6 +94,8 @@ export const usersApi = {
     return Array.isArray(res) ? res : res.items;
   },
   create: (body: CreateUserInput) => http.post<UserDto>('/api/users', body),
+  /** Role, stores or disabled changed: the hub signs the user out everywhere. */
+  update: (userId: string, body: UpdateUserInput) => http.patch<UserDto>(`/api/users/${id(userId)}`, body),
 };
 
 export const fleetApi = {

@@ -21,6 +21,11 @@ describe(fieldErrorsFromIssues.name, () => {
     });
   });
 
+  it('explains the password rule and refused characters in the user’s language', () => {
+    const r = CreateUserSchema.safeParse({ email: 'jane.doe@example.com', name: 'Jane\u0000', password: '1234567890', role: 'manager', storeIds: [] });
+    expect(fieldErrorsFromIssues(r.error!.issues, t)).toEqual({ name: en['validation.text'], password: en['validation.password'] });
+  });
+
   it('reports an empty store choice as required and missing lines as "add at least one"', () => {
     const r = ReceiptSchema.safeParse({ idempotencyKey: 'receipt:12345678', storeId: '', lines: [] });
     const sut = fieldErrorsFromIssues(r.error!.issues, t);

@@ -17,6 +17,8 @@ export interface IssueLike {
   format?: string;
   expected?: string;
   input?: unknown;
+  /** Custom issues of the shared schemas name their rule here (`text`, `password`). */
+  params?: Record<string, unknown>;
 }
 
 /** A translated message for one schema issue (zod's own messages are English only). */
@@ -40,6 +42,8 @@ export function issueMessage(issue: IssueLike, t: Translate): string {
       if (issue.format === 'uuid' || issue.format === 'guid') return t('validation.required');
       return t('validation.format');
     case 'custom':
+      if (issue.params?.rule === 'password') return t('validation.password');
+      if (issue.params?.rule === 'text') return t('validation.text');
       if (/zero/i.test(issue.message)) return t('validation.notZero');
       if (path.includes('toStoreId')) return t('validation.sameStore');
       return t('validation.invalid');

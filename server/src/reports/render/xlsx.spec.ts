@@ -1,10 +1,11 @@
+import { FORMULA_NEUTRALISING_CASES, neutraliseFormula } from '@stockfleet/shared';
 import ExcelJS from 'exceljs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rowsXmlOn, XlsxReport } from './xlsx';
 
-const strings = ['', 'plain', `a<b>c&d'e"f`, 'ctl\x00\x01\x08\x0b\x0c\x0e\x1f\x7fend', 'cr\r\nlf\n\ttab', 'ünïcödé 中文 😀', 'x'.repeat(3000), '=SUM(A1)', ' lead ', 'true', '1.5'];
+const strings = ['', 'plain', `a<b>c&d'e"f`, 'ctl\x00\x01\x08\x0b\x0c\x0e\x1f\x7fend', 'cr\r\nlf\n\ttab', 'ünïcödé 中文 😀', 'x'.repeat(3000), '=SUM(A1)', ' lead ', 'true', '1.5', '-1', '@x', '\t+1'];
 const numbers = [0, -0, 1.5, -11.5, 1e21, 1e-7, NaN, Infinity, Number.MAX_SAFE_INTEGER, 0.1 + 0.2, 123456789.125];
 
 function rows(n: number): unknown[][] {
@@ -58,6 +59,44 @@ describe('XLSX rows written as XML', () => {
       if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : v + 0;
       return v;
     };
-    for (const i of [1, 2, 3, 4, 5, 6, 40, 41, 999]) expect(got(i).map(norm)).toEqual(expected[i].map(norm));
+    // Text as the report writes it: formula-safe.
+    for (const i of [1, 2, 3, 4, 5, 6, 40, 41, 999]) expect(got(i).map(norm)).toEqual(expected[i].map((v) => norm(typeof v === 'string' ? neutraliseFormula(v) : v)));
+  });
+});
+
+describe('XLSX text cells', () => {
+  it.each([['as XML', true], ['through exceljs', false]])('are formula-safe %s, never formulas, and numbers stay numbers', async (_how, fast) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sf-xlsx-')), 'cells.xlsx');
+    const inputs = FORMULA_NEUTRALISING_CASES.map(([input]) => input);
+    rowsXmlOn.enabled = fast;
+    try {
+      const x = await XlsxReport.open(path, { title: 'T', creator: 'C', at: new Date('2026-11-28T06:00:00Z') });
+      await x.table('Cells', [{ header: 'text' }, { header: 'number' }, { header: 'flag' }], inputs.map((v, i) => [v, -i - 0.5, i % 2 === 0]));
+      // A row with a null goes through exceljs whichever way rows are written.
+      await x.sheet('Mixed', [{ header: 'text' }, { header: 'nothing' }], [['=1+1', null], ['-1', null]]);
+      await x.close();
+    } finally {
+      rowsXmlOn.enabled = true;
+    }
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const sheet = wb.getWorksheet('Cells')!;
+    FORMULA_NEUTRALISING_CASES.forEach(([input, output], i) => {
+      const [text, num, flag] = [1, 2, 3].map((c) => sheet.getRow(i + 2).getCell(c));
+      expect(text.formula).toBeUndefined();
+      // An empty string is an empty cell; CR reads back as LF (XML line-end handling).
+      if (input === '') expect(text.type).toBe(ExcelJS.ValueType.Null);
+      else {
+        expect(text.type).toBe(ExcelJS.ValueType.String);
+        expect(text.value).toBe(output.replace(/\r/g, '\n'));
+      }
+      expect(num.type).toBe(ExcelJS.ValueType.Number);
+      expect(num.value).toBe(-i - 0.5);
+      expect(flag.value).toBe(i % 2 === 0);
+    });
+    const mixed = wb.getWorksheet('Mixed')!;
+    expect([mixed.getCell('A2').value, mixed.getCell('A3').value]).toEqual([`'=1+1`, `'-1`]);
+    expect(mixed.getCell('A2').type).toBe(ExcelJS.ValueType.String);
   });
 });

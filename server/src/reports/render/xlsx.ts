@@ -1,3 +1,4 @@
+import { neutraliseFormula } from '@stockfleet/shared';
 import ExcelJS from 'exceljs';
 // exceljs's own XML text encoder: rows written below must come out exactly as exceljs would write them.
 import excelUtils from 'exceljs/lib/utils/utils.js';
@@ -36,9 +37,18 @@ export interface XlsxColumn {
 }
 
 /**
+ * A text cell as a report writes it: formula-safe (OWASP's rule, shared's `neutraliseFormula`) whatever
+ * sheet or column it is in, so no sheet added later can forget it. Strings are written as string cells
+ * anyway (exceljs makes formulas only from `{ formula }` objects), but a spreadsheet turns `=1+1` into a
+ * formula as soon as someone edits the cell, and a copy pasted or saved as CSV carries it on.
+ */
+const safeCell = (v: unknown): unknown => (typeof v === 'string' ? neutraliseFormula(v) : v);
+
+/**
  * A streamed workbook: rows are committed as they come and never held, strings are written inline
  * (no shared-strings table), and a table longer than a sheet continues on "<name> (2)", "(3)" …
  * Every date inside the file is fixed by the caller, so building it twice gives the same bytes.
+ * Every string cell is formula-safe; numbers, booleans and dates are written as they are.
  */
 export class XlsxReport {
   private constructor(private readonly out: HashedFileWriter, private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter) {}
@@ -85,7 +95,7 @@ export class XlsxReport {
       }
       if (!rowsXml.add(values)) {
         rowsXml.flush();
-        ws.addRow(values).commit();
+        ws.addRow(values.map(safeCell)).commit();
       }
       inSheet++;
       total++;
@@ -114,7 +124,7 @@ export class XlsxReport {
     const ws = this.wb.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = columns.map((c) => ({ width: c.width ?? Math.min(40, Math.max(10, c.header.length + 2)) }));
     // No styles table (useStyles: false): per-cell style lookups halved the row rate; the header is frozen instead.
-    ws.addRow(columns.map((c) => c.header)).commit();
+    ws.addRow(columns.map((c) => safeCell(c.header))).commit();
     return ws;
   }
 
@@ -188,7 +198,7 @@ class RowsXml {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const col = COLUMN_LETTERS[i] ?? (COLUMN_LETTERS[i] = columnLetter(i));
-      if (typeof v === 'string') xml += `<c r="${col}${r}" t="str"><v>${excelUtils.xmlEncode(v)}</v></c>`;
+      if (typeof v === 'string') xml += `<c r="${col}${r}" t="str"><v>${excelUtils.xmlEncode(neutraliseFormula(v))}</v></c>`;
       else if (typeof v === 'number') xml += `<c r="${col}${r}"><v>${excelUtils.xmlEncode(v.toString())}</v></c>`;
       else xml += `<c r="${col}${r}" t="b"><v>${v ? '1' : '0'}</v></c>`;
     }

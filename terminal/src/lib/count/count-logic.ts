@@ -1,7 +1,7 @@
 import type { Ack, CountEntry } from '@stockfleet/shared';
 import type { ParsedScan } from '../barcode/scan-parse.js';
 import type { CatalogIndex } from '../catalog/catalog-index.js';
-import { TRANSIENT_CODES } from '../outbox/ack-outcome.js';
+import { isPermanentError } from '../outbox/ack-outcome.js';
 import type { CountOutboxPayload, DeliveryOutcome, StoredOutboxEntry } from '../outbox/outbox-types.js';
 
 /** Entries per `count.submit.v1` emit. */
@@ -187,7 +187,7 @@ export function settleBatch(batch: StoredOutboxEntry<'count'>[], ack: CountAck |
   if (!ack.ok) {
     const code = String(ack.error?.code ?? 'INTERNAL');
     const message = String(ack.error?.message ?? code);
-    if (TRANSIENT_CODES.has(code)) return { ...none, head: { type: 'retry', reason: `${code}: ${message}` } };
+    if (!isPermanentError(ack.error)) return { ...none, head: { type: 'retry', reason: `${code}: ${message}` } };
     return { delivered: [], rejected: batch.map((entry) => ({ entry, code, message })), unanswered: [], head: { type: 'rejected', code, message } };
   }
   const byId = new Map((ack.data?.results ?? []).map((r) => [r.id, r]));

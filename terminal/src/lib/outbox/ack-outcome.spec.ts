@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { backoffMs, classifyAck } from './ack-outcome.js';
+import { ErrorCode, isPermanentRefusal } from '@stockfleet/shared';
+import { backoffMs, classifyAck, isPermanentError } from './ack-outcome.js';
 
 describe(classifyAck.name, () => {
   it('an ok ack is delivered, duplicate or not', () => {
@@ -13,6 +14,20 @@ describe(classifyAck.name, () => {
 
   it.each(['INTERNAL', 'RATE_LIMITED', 'UNAUTHENTICATED', 'DEVICE_TOKEN_INVALID'] as const)('%s is retried', (code) => {
     expect(classifyAck({ ok: false, error: { code, message: 'later' } }).type).toBe('retry');
+  });
+
+  it('follows the hub when it says a refusal is permanent or not, whatever the code', () => {
+    expect(classifyAck({ ok: false, error: { code: 'OUT_OF_RANGE', message: 'total too big', permanent: true } })).toEqual({ type: 'rejected', code: 'OUT_OF_RANGE', message: 'total too big' });
+    expect(classifyAck({ ok: false, error: { code: 'INTERNAL', message: 'never', permanent: true } }).type).toBe('rejected');
+    expect(classifyAck({ ok: false, error: { code: 'CONFLICT', message: 'later', permanent: false } }).type).toBe('retry');
+  });
+
+  it('without the flag (an older hub), classifies by the shared rule: one home for both sides', () => {
+    for (const code of Object.values(ErrorCode)) {
+      expect(isPermanentError({ code })).toBe(isPermanentRefusal(code));
+    }
+    expect(isPermanentError({ code: 'OUT_OF_RANGE' })).toBe(true);
+    expect(isPermanentError(undefined)).toBe(false);
   });
 
   it('a timeout (thrown) or a malformed ack is retried', () => {

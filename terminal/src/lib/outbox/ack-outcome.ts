@@ -1,18 +1,16 @@
-import type { Ack } from '@stockfleet/shared';
+import { isPermanentRefusal, type Ack } from '@stockfleet/shared';
 import type { DeliveryOutcome } from './outbox-types.js';
 
 /**
- * Codes that say "not now" rather than "never": the entry stays first in line and is retried.
- * Everything else in an error ack is a business refusal (UNKNOWN_PRODUCT, VALIDATION_FAILED, …):
- * the entry is marked rejected, stays visible, and delivery moves on.
+ * Whether an error ack says "never" rather than "not now". The hub says it (`permanent`, e.g. a sale
+ * whose total can never be stored, or a payload its schema refuses); an ack without the flag (an
+ * older hub) is classified by its code with the same shared rule. A permanent refusal is marked
+ * rejected, stays visible on the till, and delivery moves on; anything else stays first in line.
  */
-export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
-  'INTERNAL',
-  'RATE_LIMITED',
-  'UNAUTHENTICATED',
-  'DEVICE_TOKEN_INVALID',
-  'TERMINAL_REVOKED',
-]);
+export function isPermanentError(error: { code?: unknown; permanent?: unknown } | null | undefined): boolean {
+  if (typeof error?.permanent === 'boolean') return error.permanent;
+  return isPermanentRefusal(String(error?.code ?? 'INTERNAL'));
+}
 
 /** Turns a socket ack (or the error thrown by a timed-out / disconnected emit) into an outcome. */
 export function classifyAck(ack: Ack<{ duplicate?: boolean } | unknown> | undefined | null, thrown?: unknown): DeliveryOutcome {
@@ -28,7 +26,7 @@ export function classifyAck(ack: Ack<{ duplicate?: boolean } | unknown> | undefi
   }
   const code = String(ack.error?.code ?? 'INTERNAL');
   const message = String(ack.error?.message ?? code);
-  if (TRANSIENT_CODES.has(code)) return { type: 'retry', reason: `${code}: ${message}` };
+  if (!isPermanentError(ack.error)) return { type: 'retry', reason: `${code}: ${message}` };
   return { type: 'rejected', code, message };
 }
 

@@ -1,3 +1,4 @@
+import { classifyAck } from './ack-outcome.js';
 import { OutboxPump, type PumpEvent } from './outbox-pump.js';
 import type { DeliveryOutcome, OutboxRejection, OutboxStoreLike, StoredOutboxEntry } from './outbox-types.js';
 
@@ -93,6 +94,32 @@ describe(OutboxPump.name, () => {
     expect(h.sent).toEqual(['a', 'b', 'c']);
     expect(h.store.entries).toHaveLength(1);
     expect(h.store.entries[0]).toMatchObject({ clientId: 'b', status: 'rejected', rejection: { code: 'UNKNOWN_PRODUCT' } });
+  });
+
+  it('moves a sale the hub refuses as permanent (a total that can never be stored) to rejected and never sends it again', async () => {
+    const h = harness((id) =>
+      id === 'huge'
+        ? classifyAck({ ok: false, error: { code: 'OUT_OF_RANGE', message: 'The sale total is more than a sale can hold', permanent: true } })
+        : classifyAck({ ok: true, data: { saleId: id, duplicate: false } }),
+    );
+    for (const id of ['a', 'huge', 'c']) h.store.add(id);
+    h.sut.kick();
+    await h.sut.idle();
+    h.sut.kick();
+    await h.sut.idle();
+    expect(h.sent).toEqual(['a', 'huge', 'c']);
+    expect(h.timers).toEqual([]);
+    expect(h.store.entries).toEqual([expect.objectContaining({ clientId: 'huge', status: 'rejected', attempts: 0, rejection: expect.objectContaining({ code: 'OUT_OF_RANGE' }) })]);
+    expect(h.events.filter((e) => e.type === 'rejected')).toHaveLength(1);
+  });
+
+  it('keeps retrying what the hub says is not permanent (INTERNAL: the hub may be failing)', async () => {
+    const h = harness(() => classifyAck({ ok: false, error: { code: 'INTERNAL', message: 'database down', permanent: false } }));
+    h.store.add('a');
+    h.sut.kick();
+    await h.sut.idle();
+    expect(h.store.entries[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(h.timers).toHaveLength(1);
   });
 
   it('keeps the head entry on a transport failure, waits for the backoff and never overtakes it', async () => {
