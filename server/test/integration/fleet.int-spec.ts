@@ -180,7 +180,7 @@ describe('Till fleet gateway', () => {
     const e = await enrolTill(t.url, admin, storeA.id);
     expect((await managerB.post('/api/enrolment-codes', { storeId: storeA.id, terminalName: 'x' })).body.error.code).toBe('OUT_OF_SCOPE');
     expect((await managerB.post(`/api/terminals/${e.terminalId}/revoke`)).body.error.code).toBe('NOT_FOUND'); // another store's till does not exist for this manager
-    expect((await managerB.post(`/api/terminals/${e.terminalId}/commands`, { kind: 'lock' })).status).toBe(403);
+    expect((await managerB.post(`/api/terminals/${e.terminalId}/commands`, { kind: 'lock' })).status).toBe(404); // not theirs: as if it did not exist
     expect((await auditor.post(`/api/terminals/${e.terminalId}/commands`, { kind: 'reload' })).status).toBe(403);
     expect((await managerB.get(`/api/terminals`)).body.every((x: any) => x.storeId === storeB.id)).toBe(true);
     expect((await new HttpClient(t.url).get('/api/terminals')).status).toBe(401);
