@@ -39,6 +39,8 @@ export const ErrorCode = {
   OutOfRange: 'OUT_OF_RANGE',
   /** A stored file no longer matches its recorded SHA-256: it is not served. */
   IntegrityFailed: 'INTEGRITY_FAILED',
+  /** A dependency (the database, Redis) is away for now: nothing was changed; the same request later may succeed. */
+  Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -52,6 +54,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   ErrorCode.Internal,
+  ErrorCode.Unavailable,
   ErrorCode.RateLimited,
   ErrorCode.NotReady,
   ErrorCode.Unauthenticated,

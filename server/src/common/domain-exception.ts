@@ -31,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_READY: 409,
   OUT_OF_RANGE: 422,
   INTEGRITY_FAILED: 500,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

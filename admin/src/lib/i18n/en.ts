@@ -114,6 +114,7 @@ export const en = {
   'error.NOT_READY': 'Not ready yet: the count must be finished first.',
   'error.OUT_OF_RANGE': 'A total or stock balance would exceed what can be stored; nothing was saved.',
   'error.INTEGRITY_FAILED': 'The file no longer matches its recorded fingerprint and is not served.',
+  'error.UNAVAILABLE': 'The hub cannot reach its database or queue just now. Nothing was changed; try again in a moment.',
   'error.INTERNAL': 'Something went wrong on the hub.',
   'error.NETWORK_ERROR': 'The hub could not be reached. Check the connection and retry.',
   'error.BAD_RESPONSE': 'The hub sent an unexpected answer.',

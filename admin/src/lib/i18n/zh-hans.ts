@@ -116,6 +116,7 @@ export const zhHans: Dictionary = {
   'error.NOT_READY': '尚未就绪：须先完成盘点。',
   'error.OUT_OF_RANGE': '合计或库存余额将超出可保存的范围，未保存任何内容。',
   'error.INTEGRITY_FAILED': '文件与记录的指纹不符，不予下载。',
+  'error.UNAVAILABLE': '中心服务器暂时无法连接数据库或队列，未作任何更改，请稍后再试。',
   'error.INTERNAL': '中心服务器出现错误。',
   'error.NETWORK_ERROR': '无法连接中心服务器。请检查网络后重试。',
   'error.BAD_RESPONSE': '中心服务器返回了意外的响应。',

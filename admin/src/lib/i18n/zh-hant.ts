@@ -116,6 +116,7 @@ export const zhHant: Dictionary = {
   'error.NOT_READY': '尚未就緒：須先完成盤點。',
   'error.OUT_OF_RANGE': '合計或庫存餘額將超出可儲存的範圍，未儲存任何內容。',
   'error.INTEGRITY_FAILED': '檔案與記錄的指紋不符，不予下載。',
+  'error.UNAVAILABLE': '中央伺服器暫時無法連線資料庫或佇列，未作任何變更，請稍後再試。',
   'error.INTERNAL': '中央伺服器發生錯誤。',
   'error.NETWORK_ERROR': '無法連線至中央伺服器。請檢查網路後重試。',
   'error.BAD_RESPONSE': '中央伺服器傳回了非預期的回應。',
