@@ -104,21 +104,32 @@ export async function addAdmin(dbUrl, email, password) {
   await c.end();
 }
 
-/** Starts a hub process (the built server) and waits until it is ready. */
-export async function startHub(dbUrl, { stream = `sf-bench:${randomUUID()}`, env = {} } = {}) {
-  const port = await freePort();
+/**
+ * Starts a hub process (the built server) and waits until it is ready. `port`: a given one (a hub
+ * restarted where its tills look for it); `pollMs`: how often /readyz is asked. Returns when it was
+ * spawned and when /readyz first answered (Date.now() of this process).
+ */
+export async function startHub(dbUrl, { stream = `sf-bench:${randomUUID()}`, env = {}, port: wanted, pollMs = 100 } = {}) {
+  const port = wanted ?? await freePort();
   // BENCH_HUB_NODE_ARGS: extra node flags for the hub processes (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof) when looking for a bottleneck.
   const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const dataDir = mkdtempSync(join(tmpdir(), 'sf-bench-'));
+  const spawnedAt = Date.now();
   const proc = spawn(process.execPath, [...nodeArgs, join(root, 'server/dist/src/main.js')], {
     env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), DEMO_SEED: 'false', LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', DB_POOL_MAX: '20', DATA_DIR: dataDir, SOCKET_STREAM: stream, ...env },
     // BENCH_HUB_LOG=/tmp/hub.log (and BENCH_HUB_LOG_LEVEL=debug): the hub processes' output goes there while looking for a bottleneck.
     stdio: process.env.BENCH_HUB_LOG ? ['ignore', openSync(process.env.BENCH_HUB_LOG, 'a'), openSync(process.env.BENCH_HUB_LOG, 'a')] : 'ignore',
   });
-  proc.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  let exited = false;
+  proc.once('exit', () => { exited = true; rmSync(dataDir, { recursive: true, force: true }); });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) { try { if ((await fetch(`${base}/readyz`)).ok) break; } catch {} await sleep(100); }
-  return { proc, base, pid: proc.pid, stop: () => proc.kill('SIGTERM') };
+  let readyAt = null;
+  for (let end = Date.now() + 60_000; Date.now() < end && !exited;) {
+    try { if ((await fetch(`${base}/readyz`)).ok) { readyAt = Date.now(); break; } } catch {}
+    await sleep(pollMs);
+  }
+  if (readyAt === null) throw new Error(`the hub on port ${port} did not become ready${exited ? ' (it exited)' : ''}`);
+  return { proc, base, port, pid: proc.pid, spawnedAt, readyAt, stop: () => proc.kill('SIGTERM'), kill9: () => new Promise((r) => { if (exited) return r(); proc.once('exit', r); proc.kill('SIGKILL'); }) };
 }
 
 export async function adminSession(base, email, password) {

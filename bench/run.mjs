@@ -4,9 +4,10 @@
 // 10k); b: the freeze barrier (1,000 stores × 10 tills); d: the same barrier with two hub processes
 // sharing the Redis streams adapter; c: scan ingest acknowledged after commit next to a raw COPY and a
 // COPY + INSERT … ON CONFLICT baseline of the same rows, plus an RFID burst; e: the consolidated variance
-// report (CSV and XLSX) next to a plain COPY of the same query.
+// report (CSV and XLSX) next to a plain COPY of the same query; f: a hub holding 10,000 tills mid-count
+// SIGKILLed and restarted, time from /readyz to every till back in counting.
 //   --quick                 small sizes (under 3 minutes on the 2-core machine)
-//   --only=a,b              some of import, fleet, barrier, barrier2, ingest, reports (results go to
+//   --only=a,b              some of import, fleet, barrier, barrier2, ingest, reports, restart (results go to
 //                           bench/results/partial.json; docs/benchmarks.md is left alone)
 //   --no-build              use server/dist as it is
 //   --render                rewrite docs/benchmarks.md from bench/results/latest.json and stop
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import { fleetBench } from './fleet-bench.mjs';
 import { ingestBench } from './ingest-bench.mjs';
 import { reportBench } from './report-bench.mjs';
+import { restartBench } from './restart-bench.mjs';
 import { Client, gtin13 as gtin, require, root, startHub } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -82,6 +84,19 @@ const NOTES = `## How to read it
   200 ms in each phase. Outside the timing, the bench checks that the report's CSV has the same SHA-256
   as the plain COPY's output. The data is \`VACUUM (ANALYZE)\`d after loading, so neither side pays for
   setting the fresh rows' hint bits.
+- **Hub restart** (2f): 1,000 stores × 10 tills on one hub, a stocktake of every store started and every
+  till counting; then the hub process is SIGKILLed and started again at once on the same port (a
+  supervisor's restart). The simulated tills reconnect with the kiosk's policy (\`TILL_RECONNECT\` from
+  \`@stockfleet/shared\`, printed with the figures) and report their state with the kiosk's
+  \`StateReporter\` (on connect, on every desired state, re-sent until stored). A till is *back* when the
+  new hub has acknowledged its report of \`counting\` as stored; p50 / p99 / max are of that moment minus
+  the moment the new hub's \`/readyz\` first answered (asked every 20 ms), and are split into the tills'
+  own part (/readyz → connected again: their backoff, then the handshake) and the hub's (connected →
+  report stored). Boot is spawn → /readyz. Connect attempts are the tills' socket.io reconnect attempts
+  after the kill (most of them before /readyz, finding nobody listening); admitted are the connects the
+  new hub accepted (with the busiest second), refused the connect errors it answered with a code plus
+  connections it set up and let go. Hub CPU: seconds used to boot and from /readyz to every till back (as
+  a share of one core, and its busiest second).
 - Targets are reported, never asserted. Figures from one run to the next move with the machine's load
   (the header gives the load average at the start and the end).
 
@@ -314,6 +329,20 @@ async function reportsPart() {
   results.push({ name: `consolidated variance report, XLSX (streamed, detail split at 1,048,576 rows per sheet)`, seconds: r.xlsxS, rowsPerSecond: Math.round(r.rows / r.xlsxS), target: '', extra: `worker peak RSS ${r.xlsxPeakRssMB} MB; ${r.files.xlsx?.MB} MB; PDF summary ${r.pdfS} s` });
 }
 
+async function restartPart() {
+  const restartUrl = await freshDb('restart');
+  const size = quick ? { tills: 1000, stores: 100 } : { tills: 10_000, stores: 1000 };
+  for (const r of await restartBench({ dbUrl: restartUrl, ...size, log })) {
+    const p = r.reconnectPolicy;
+    results.push({
+      name: `hub SIGKILLed mid-count and restarted: ${r.tills.toLocaleString('en')} tills in ${r.stores.toLocaleString('en')} stores, /readyz → each till back in counting (${r.back.toLocaleString('en')} of ${r.down.toLocaleString('en')} back)`,
+      seconds: r.allBackSeconds, rowsPerSecond: 0, target: 'p99 < 5 s',
+      extra: `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms (of which /readyz → connected again p50 ${r.connectedAgain.p50Ms} / p99 ${r.connectedAgain.p99Ms} ms — the successful attempt p50 ${r.successfulAttempt.p50Ms} / p99 ${r.successfulAttempt.p99Ms} ms after /readyz, its handshake p50 ${r.handshake.p50Ms} / p99 ${r.handshake.p99Ms} ms: transport open p99 ${r.transportOpen.p99Ms} ms, namespace connect (token check) p99 ${r.namespaceConnect.p99Ms} ms —; connected → counting stored p50 ${r.connectToCounting.p50Ms} / p99 ${r.connectToCounting.p99Ms} ms); hub boot ${r.bootSeconds} s (kill → /readyz ${r.killToReadySeconds} s); connect attempts ${r.attempts.toLocaleString('en')} (${r.attemptsAfterReady.toLocaleString('en')} after /readyz), admitted ${r.admitted.toLocaleString('en')} (peak ${r.connectsPerSecondPeak.toLocaleString('en')}/s), refused ${r.refused.toLocaleString('en')}${r.refused ? ` ${JSON.stringify(r.refusedByCode)}${r.serverDrops ? ` + ${r.serverDrops} let go` : ''}` : ''}; database transactions from the kill to all back ${r.dbTransactions.toLocaleString('en')} (${r.dbTransactionsPerTill} per till); /readyz round trip during the reconnect p50 ${r.readyzDuringMs.p50} / max ${r.readyzDuringMs.max} ms; hub CPU ${r.cpu.hubBoot} s to boot, ${r.cpu.hubReconnect} s over the reconnect (${r.cpu.hubReconnectPct} % of a core, busiest second ${r.cpu.hubPeakPct} %), simulators ${r.cpu.sims} s, PostgreSQL ${r.cpu.postgresReconnect} s (together ${r.cpu.cores} cores busy); reconnect ${p ? `${p.reconnectionDelay}–${p.reconnectionDelayMax} ms ±${p.randomizationFactor * 100} %` : '?'}`,
+      raw: r,
+    });
+  }
+}
+
 async function freshDb(suffix) {
   await pg.query(`create database ${db}_${suffix}`);
   dbs.push(`${db}_${suffix}`);
@@ -328,6 +357,7 @@ try {
   if (only('fleet') || only('barrier') || only('barrier2')) await fleetPart();
   if (only('ingest')) await ingestPart();
   if (only('reports')) await reportsPart();
+  if (only('restart')) await restartPart();
 } catch (err) {
   process.stderr.write(`benchmark failed: ${err?.stack ?? err}\n`);
   process.exitCode = 1;

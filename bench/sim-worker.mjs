@@ -1,8 +1,12 @@
 // One simulator process: holds many tills as real socket.io clients (websocket transport) that
 // obey their desired state at once, as a till with an empty outbox does. Talks to its parent over IPC.
-// On request the tills also count: closed-loop `count.submit.v1` batches (one batch in flight per
-// till, kept and re-sent until the hub acknowledges it after commit, as the kiosk's outbox does), or
-// an RFID burst (EPC reads, neighbouring tills reading half of each other's tags).
+// Each till reconnects with the kiosk's policy (TILL_RECONNECT) and reports its state as the kiosk does
+// (shared StateReporter: on every desired state, again on every connect, re-sent until the hub
+// acknowledges it stored). On request the tills also count: closed-loop `count.submit.v1` batches (one
+// batch in flight per till, kept and re-sent until the hub acknowledges it after commit, as the kiosk's
+// outbox does), or an RFID burst (EPC reads, neighbouring tills reading half of each other's tags).
+// For the restart bench (`armRestart`) each till records when it dropped, every connect attempt and how
+// it ended, and when the hub acknowledged its report of `counting` again.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -10,30 +14,79 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
 const { io } = require('socket.io-client');
-const { uuidv7 } = require(join(root, 'shared/dist/index.js')); // the ids the kiosk gives its entries
+// The ids the kiosk gives its entries, and the kiosk's reconnect and report policies (built shared/).
+const { uuidv7, TILL_RECONNECT, TILL_RECONNECT_BACKOFF, TILL_STATE_RESEND, StateReporter, backoffDelay, isPermanentRefusal } = require(join(root, 'shared/dist/index.js'));
+if (!TILL_RECONNECT || !StateReporter) throw new Error('shared/dist has no TILL_RECONNECT / StateReporter: run npm run build:shared');
 const url = process.argv[2];
 let tills = []; // { token, storeId, slot } — slot: the till's index within its store
 let connected = 0;
 let reportedFrozen = 0;
 const dropped = {}; // disconnect reason → how many times (a till that drops reconnects, as the kiosk does)
 const sockets = [];
-const modes = new Map(); // socket index → mode last reported
+const modes = new Map(); // socket index → mode last acknowledged as stored
+const reporters = [];
+const serverDrops = [];
+const desiredModes = []; // socket index → mode last told // socket index → drops by the hub in a row (the backoff of its next connect)
 
-function report(i, s, mode, epoch) {
-  s.emit('till.state.v1', { mode, epoch, appVersion: 'sim', scanner: { kind: 'simulated', status: 'ready' }, outboxDepth: 0, lastSaleSeq: 0 }, () => {
-    modes.set(i, mode);
-    if (mode === 'frozen') reportedFrozen++;
-  });
+// ---- restart tracking ----------------------------------------------------------------------------
+const restart = { armed: false, down: new Map(), connectedAgain: new Map(), lastAttempt: new Map(), attemptToConnect: new Map(), opened: new Map(), back: new Map(), attempts: [], connects: [], refused: [], transport: {}, serverDrops: [] };
+
+function stateOf(mode, epoch) {
+  return { mode, epoch, appVersion: 'sim', scanner: { kind: 'simulated', status: 'ready' }, outboxDepth: 0, lastSaleSeq: 0 };
+}
+
+function stored(i, mode) {
+  if (mode === 'frozen' && modes.get(i) !== 'frozen') reportedFrozen++;
+  modes.set(i, mode);
+  if (restart.armed && mode === 'counting' && restart.down.has(i) && !restart.back.has(i) && restart.connectedAgain.has(i)) restart.back.set(i, Date.now());
 }
 
 async function connectAll() {
   // Connect in waves so the hub sees a realistic storm, not one synchronous burst from one event loop tick.
   for (let i = 0; i < tills.length; i++) {
-    const s = io(`${url}/till`, { path: '/socket.io', transports: ['websocket'], auth: { token: tills[i].token }, reconnection: true, forceNew: true });
-    s.on('connect', () => { connected++; });
-    s.on('disconnect', (reason) => { dropped[reason] = (dropped[reason] ?? 0) + 1; });
-    s.on('till.desired.v1', (d) => report(i, s, d.mode, d.epoch));
+    const s = io(`${url}/till`, { path: '/socket.io', transports: ['websocket'], auth: { token: tills[i].token }, reconnection: true, forceNew: true, ...TILL_RECONNECT });
+    const reporter = new StateReporter({
+      connected: () => s.connected,
+      send: (state) => s.timeout(TILL_STATE_RESEND.ackTimeoutMs).emitWithAck('till.state.v1', state).then(
+        (ack) => {
+          if (ack?.ok) { stored(i, state.mode); return 'stored'; }
+          return ack?.error && (ack.error.permanent ?? isPermanentRefusal?.(ack.error.code)) ? 'permanent' : 'retry';
+        },
+        () => 'retry'),
+    });
+    s.on('connect', () => {
+      connected++;
+      serverDrops[i] = 0;
+      if (restart.armed) {
+        restart.connects.push(Date.now());
+        if (restart.down.has(i) && !restart.connectedAgain.has(i)) restart.connectedAgain.set(i, Date.now());
+        if (restart.lastAttempt.has(i) && !restart.attemptToConnect.has(i)) restart.attemptToConnect.set(i, [restart.lastAttempt.get(i), Date.now(), restart.opened.get(i) ?? null]);
+      }
+      reporter.connectedNow();
+    });
+    s.on('disconnect', (reason) => {
+      dropped[reason] = (dropped[reason] ?? 0) + 1;
+      reporter.disconnectedNow();
+      if (restart.armed && !restart.down.has(i)) restart.down.set(i, Date.now());
+      if (reason === 'io server disconnect') {
+        // The hub let go on purpose (it could not set the connection up): socket.io does not retry
+        // that by itself; the kiosk connects again after a jittered delay.
+        if (restart.armed) restart.serverDrops.push(Date.now());
+        serverDrops[i] = (serverDrops[i] ?? 0) + 1;
+        setTimeout(() => s.connect(), backoffDelay(serverDrops[i] - 1, TILL_RECONNECT_BACKOFF));
+      }
+    });
+    s.on('connect_error', (e) => {
+      if (!restart.armed) return;
+      const code = e?.data?.code;
+      if (code) restart.refused.push([Date.now(), code]);
+      else restart.transport[e?.message ?? 'error'] = (restart.transport[e?.message ?? 'error'] ?? 0) + 1;
+    });
+    s.io.on('open', () => { if (restart.armed && !restart.opened.has(i) && restart.down.has(i)) restart.opened.set(i, Date.now()); });
+    s.io.on('reconnect_attempt', () => { if (restart.armed) { restart.attempts.push(Date.now()); restart.lastAttempt.set(i, Date.now()); } });
+    s.on('till.desired.v1', (d) => { desiredModes[i] = d.mode; reporter.report(stateOf(d.mode, d.epoch), true); });
     sockets.push(s);
+    reporters.push(reporter);
     if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -143,7 +196,10 @@ process.on('message', async (m) => {
   if (m === 'stats') {
     let counting = 0;
     for (const mode of modes.values()) if (mode === 'counting') counting++;
-    process.send({ connected, reportedFrozen, counting, dropped });
+    // Where the tills stand: last desired mode told / last mode stored / report pending / link up.
+    const where = {};
+    sockets.forEach((s, i) => { const k = `${desiredModes[i] ?? '-'}/${modes.get(i) ?? '-'}${reporters[i]?.pending ? '/pending' : ''}${s.connected ? '' : '/offline'}`; where[k] = (where[k] ?? 0) + 1; });
+    process.send({ connected, reportedFrozen, counting, dropped, where });
   }
   if (m?.count) {
     resetScan();
@@ -167,5 +223,15 @@ process.on('message', async (m) => {
     process.send({ stopped: rest, latencies: latencies.slice(-5000) });
   }
   if (m?.resend) process.send({ resent: await resendFirst(m.resend) });
-  if (m === 'close') { sockets.forEach((s) => s.disconnect()); setTimeout(() => process.exit(0), 200); }
+  if (m === 'armRestart') {
+    Object.assign(restart, { armed: true, down: new Map(), connectedAgain: new Map(), lastAttempt: new Map(), attemptToConnect: new Map(), opened: new Map(), back: new Map(), attempts: [], connects: [], refused: [], transport: {}, serverDrops: [] });
+    process.send({ armed: true });
+  }
+  if (m === 'restartStats') process.send({ restartStats: { down: restart.down.size, back: restart.back.size, connected: sockets.filter((s) => s.connected).length } });
+  if (m === 'restartTimes') {
+    const { armed, down, connectedAgain, lastAttempt, attemptToConnect, opened, back, ...rest } = restart;
+    // Per till that came back: [connected again, report of counting stored].
+    process.send({ restartTimes: { ...rest, down: [...down.values()], back: [...back].map(([i, at]) => [connectedAgain.get(i), at]), attemptToConnect: [...attemptToConnect.values()] } });
+  }
+  if (m === 'close') { reporters.forEach((r) => r.stop()); sockets.forEach((s) => s.disconnect()); setTimeout(() => process.exit(0), 200); }
 });

@@ -83,7 +83,7 @@ function serveApp(app: NestExpressApplication, base: string, dir: string) {
     if (path.endsWith('service-worker.js') || path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
   } }));
   router.use((req, res, next) => {
-    if (req.method !== 'GET' || /^\/(api|socket\.io|healthz|readyz)(\/|$)/.test(req.originalUrl)) return next();
+    if (req.method !== 'GET' || /^\/(api|socket\.io|healthz|readyz|metrics)(\/|$)/.test(req.originalUrl)) return next();
     if (base === '/' && req.originalUrl.startsWith('/till')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dir, 'index.html'));

@@ -21,6 +21,9 @@ import { ClientAddress } from './common/client-address.js';
 import { CredentialLimits } from './common/limits/credential-limits.js';
 import { RateLimiter } from './common/limits/rate-limiter.js';
 import { createRedis, REDIS } from './common/redis/redis.js';
+import { DatabaseConnectionErrors, DependencyHealth } from './common/dependencies/dependency-health.js';
+import { Outbox } from './common/outbox/outbox.service.js';
+import { OutboxRepository } from './common/outbox/outbox.repository.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { ormConfig } from './database/mikro-orm.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -34,6 +37,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { PLANS_QUEUE, REPORTS_QUEUE } from './jobs/jobs.types.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ReportsRealtime } from './reports/reports.realtime.js';
 
 export interface Runtime {
@@ -45,12 +49,16 @@ export interface Runtime {
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
-  static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+  static forRoot(config: AppConfig, runtime: Runtime, dbErrors: DatabaseConnectionErrors): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: REDIS, useFactory: () => createRedis(runtime.redisUrl, 'hub') },
+        { provide: DatabaseConnectionErrors, useValue: dbErrors },
+        DependencyHealth,
+        OutboxRepository,
+        Outbox,
+        { provide: REDIS, useFactory: (health: DependencyHealth) => health.watchRedis('redis', createRedis(runtime.redisUrl, 'hub'), 'hub'), inject: [DependencyHealth] },
         AuditService,
         ClientAddress,
         RateLimiter,
@@ -59,7 +67,7 @@ export class CoreModule implements OnApplicationShutdown {
         OrgService,
         InventoryService,
       ],
-      exports: [APP_CONFIG, REDIS, AuditService, ClientAddress, RateLimiter, CredentialLimits, AuthService, OrgService, InventoryService],
+      exports: [APP_CONFIG, REDIS, DependencyHealth, Outbox, AuditService, ClientAddress, RateLimiter, CredentialLimits, AuthService, OrgService, InventoryService],
     };
   }
   async onApplicationShutdown() {
@@ -71,26 +79,28 @@ export class CoreModule implements OnApplicationShutdown {
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+    const dbErrors = new DatabaseConnectionErrors();
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, runtime),
+        CoreModule.forRoot(config, runtime, dbErrors),
         DiscoveryModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
             // Credentials never reach the log: masked fields, no pairing codes in URLs (common/log-redaction.ts).
             ...pinoRedaction(),
           },
         }),
-        MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }),
+        MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: config.dbPoolMax, onConnectionError: dbErrors.report }), registerRequestContext: true }),
         JobsModule.forRoot(runtime.redisUrl, config.runWorkers ? [REPORTS_QUEUE, PLANS_QUEUE] : []),
         FleetModule,
         StocktakeModule,
         ReportsModule,
         PlansModule,
         AlertsModule,
+        MetricsModule,
       ],
       controllers: [HealthController, AuthController, UsersController, CatalogController, InventoryController, OrgController, AuditController],
       providers: [

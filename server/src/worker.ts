@@ -9,6 +9,9 @@ import { runMain } from './common/run-main.js';
 import { pinoRedaction } from './common/log-redaction.js';
 import { AuditService } from './audit/audit.service.js';
 import { createRedis, REDIS } from './common/redis/redis.js';
+import { DatabaseConnectionErrors, DependencyHealth } from './common/dependencies/dependency-health.js';
+import { Outbox } from './common/outbox/outbox.service.js';
+import { OutboxRepository } from './common/outbox/outbox.repository.js';
 import { resolveRedis } from './common/redis/local-redis.js';
 import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { ormConfig } from './database/mikro-orm.config.js';
@@ -16,16 +19,24 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { REPORTS_QUEUE } from './jobs/jobs.types.js';
 import { ReportsModule } from './reports/reports.module.js';
 
-/** What report jobs need from the hub's core: configuration, Redis, the audit log. */
+/** What report jobs need from the hub's core: configuration, Redis, the audit log, dependency health, the outbox (workers relay it too). */
 @Global()
 @Module({})
 class WorkerCoreModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
-  static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+  static forRoot(config: AppConfig, runtime: Runtime, dbErrors: DatabaseConnectionErrors): DynamicModule {
     return {
       module: WorkerCoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: REDIS, useFactory: () => createRedis(runtime.redisUrl, 'worker') }, AuditService],
-      exports: [APP_CONFIG, REDIS, AuditService],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: DatabaseConnectionErrors, useValue: dbErrors },
+        DependencyHealth,
+        OutboxRepository,
+        Outbox,
+        { provide: REDIS, useFactory: (health: DependencyHealth) => health.watchRedis('redis', createRedis(runtime.redisUrl, 'worker'), 'worker'), inject: [DependencyHealth] },
+        AuditService,
+      ],
+      exports: [APP_CONFIG, REDIS, DependencyHealth, Outbox, AuditService],
     };
   }
   async onApplicationShutdown() {
@@ -37,12 +48,13 @@ class WorkerCoreModule implements OnApplicationShutdown {
 @Module({})
 class WorkerModule {
   static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+    const dbErrors = new DatabaseConnectionErrors();
     return {
       module: WorkerModule,
       imports: [
-        WorkerCoreModule.forRoot(config, runtime),
+        WorkerCoreModule.forRoot(config, runtime, dbErrors),
         LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, ...pinoRedaction() } }),
-        MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: Math.max(2, config.workerConcurrency + 1) }) }),
+        MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: Math.max(2, config.workerConcurrency + 1), onConnectionError: dbErrors.report }) }),
         JobsModule.forRoot(runtime.redisUrl, [REPORTS_QUEUE]),
         ReportsModule,
       ],

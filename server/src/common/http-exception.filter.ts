@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Response } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
 import { ErrorCode, zodIssues } from '@stockfleet/shared';
 import { ZodError } from 'zod';
+import { DependencyHealth, isDatabaseConnectionError } from './dependencies/dependency-health.js';
 import { DomainException } from './domain-exception.js';
 import { describeError } from './log-redaction.js';
 
@@ -11,9 +12,13 @@ import { describeError } from './log-redaction.js';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly health?: DependencyHealth) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
+    // PostgreSQL away: one outage line from DependencyHealth, not an error line per request.
+    if (isDatabaseConnectionError(exception)) this.health?.failed('database', exception);
     const err = toDomainException(exception);
     if (err.code === ErrorCode.Internal) {
       // For a database error: code, table, constraint and the query without values; the client only gets the generic body.
@@ -29,6 +34,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
 export function toDomainException(exception: unknown): DomainException {
   if (exception instanceof DomainException) return exception;
+  // Nothing was changed (the statement or its transaction did not get through): the client may try again.
+  if (isDatabaseConnectionError(exception)) return new DomainException(ErrorCode.Unavailable, 'The database is unavailable right now; try again shortly');
   const raw = exception as { type?: string; status?: number; message?: string; cause?: { type?: string } };
   if (raw?.type === 'entity.parse.failed' || raw?.cause?.type === 'entity.parse.failed' || exception instanceof SyntaxError) {
     return new DomainException(ErrorCode.MalformedJson, 'The body is not valid JSON');

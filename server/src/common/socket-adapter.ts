@@ -6,6 +6,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { ErrorCode, MAX_SOCKET_PAYLOAD_BYTES, SOCKET_PATH } from '@stockfleet/shared';
 import { Redis } from 'ioredis';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
+import { DependencyHealth } from './dependencies/dependency-health.js';
 import { socketOriginGuard, type OriginPolicy } from './origin-policy.js';
 
 /**
@@ -26,7 +27,17 @@ export class HubSocketAdapter extends IoAdapter {
   ) {
     super(app);
     // The adapter blocks on XREAD: it needs a connection of its own.
+    // It waits for Redis however long it is away (its offline queue holds what this node sends to the
+    // others meanwhile, delivered late rather than lost); its errors go to DependencyHealth, never unheard.
     this.redis = new Redis(redisUrl, { connectionName: 'stockfleet:socket-adapter', maxRetriesPerRequest: null });
+    let health: DependencyHealth | null = null;
+    try {
+      health = app.get(DependencyHealth, { strict: false });
+    } catch {
+      /* an application without it (none today) */
+    }
+    if (health) health.watchRedis('socketAdapter', this.redis, 'socket-adapter');
+    else this.redis.on('error', (e: Error) => this.log.debug(`redis: ${e.message}`));
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {

@@ -59,6 +59,11 @@ const EnvSchema = z.object({
   /** Failed enrolment attempts one address may make per minute (counted in Redis, shared by every hub node). */
   ENROL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /**
+   * A bearer token that may read /metrics (Prometheus), besides a signed-in admin. Unset: admins only.
+   * A long random secret (e.g. `openssl rand -hex 32`).
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
+  /**
    * Which peers may say who the client is in X-Forwarded-For: `false` (none: the socket's address), a
    * number of proxy hops, or the proxies' addresses / CIDRs (comma-separated; `loopback`, `linklocal`,
    * `uniquelocal` too). Rate limits and the audit log key on the address this yields.
@@ -98,6 +103,8 @@ export interface AppConfig {
   jobLockMs: number;
   reportStepDelayMs: number;
   reportReconcileSeconds: number;
+  /** Bearer token Prometheus scrapes /metrics with (undefined: admins' sessions only). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { hub: bo
     jobLockMs: e.JOB_LOCK_MS,
     reportStepDelayMs: e.REPORT_STEP_DELAY_MS,
     reportReconcileSeconds: e.REPORT_RECONCILE_SECONDS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -8,6 +8,12 @@ export interface DbOptions {
   clientUrl: string;
   poolMax?: number;
   debug?: boolean;
+  /** Told of every error of a pooled connection (e.g. PostgreSQL went away under an idle one); errors are handled either way. */
+  onConnectionError?: (e: Error) => void;
+}
+
+interface PooledConnection {
+  on(event: 'error', listener: (e: Error) => void): unknown;
 }
 
 /** One place that builds the ORM options, for the hub, the CLI, migrations and tests. */
@@ -21,7 +27,15 @@ export function ormConfig(opts: DbOptions): Options {
     entities: ENTITIES,
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-    pool: { min: 0, max: opts.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: opts.poolMax ?? 10,
+      // knex marks a connection that errored as disposed (it is not handed out again); this tells the hub.
+      afterCreate: (conn: PooledConnection, done: (err: Error | null, conn: PooledConnection) => void) => {
+        conn.on('error', (e) => opts.onConnectionError?.(e));
+        done(null, conn);
+      },
+    },
     // Failed queries' errors carry no values (a password hash in a log line was how we found out).
     driver: RedactingPostgreSqlDriver,
     // knex's own queries (bound parameters) put `$1` in front of an error, not the values.

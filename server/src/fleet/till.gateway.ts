@@ -7,14 +7,15 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Logger } from '@nestjs/common';
 import {
+  ErrorCode,
   SaleSubmitV1,
   StaffSignInV1,
   TILL_NAMESPACE,
   TillHeartbeatV1,
   TillStateV1,
+  type TillModeEpoch,
   type TillState,
   type HubToTillEvents,
   type TillToHubEvents,
@@ -25,19 +26,23 @@ import { toDomainException } from '../common/http-exception.filter.js';
 import { FleetHooks } from './fleet-hooks.js';
 import { FleetNotifier } from './fleet-notifier.js';
 import { FleetEvents, unpackDesired, type Fanout } from './fleet.events.js';
-import { FleetRepository } from './fleet.repository.js';
+import { FleetRepository, type TillConnectRow, type TillHeartbeatRow, type TillReportedRow } from './fleet.repository.js';
 import { FleetService } from './fleet.service.js';
 import type { TerminalIdentity } from './fleet.types.js';
 import { SalesService } from './sales.service.js';
 import { StaffSignInService } from './staff-signin.service.js';
 import { handle } from './socket-utils.js';
 import { GroupCommit } from '../common/group-commit.js';
+import { DomainException } from '../common/domain-exception.js';
+import { describeError } from '../common/log-redaction.js';
 
 interface TillSocketData {
   till: TerminalIdentity;
   clockOffsetMs: number | null;
   /** The till's address under TRUST_PROXY, for the audit log (a device token used from elsewhere shows). */
   address: string | null;
+  /** till.state.v1 messages received on this socket: a heartbeat never repairs over a report sent after it. */
+  reports?: number;
 }
 type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>, TillSocketData>;
 
@@ -48,17 +53,64 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /**
    * State reports that arrive together (a chain-wide freeze: every till at once) share one UPDATE; in
    * order. What reacts to a report (the barrier sweep) is told as soon as the batch commits, before its
-   * thousands of acknowledgements are written.
+   * thousands of acknowledgements are written. Each report is acknowledged with the mode and epoch as
+   * stored; a batch that fails is refused to every till in it (UNAVAILABLE: they send it again) and
+   * logged once, not once per till.
    */
-  private readonly reportedStates = new GroupCommit<{ till: TerminalIdentity; state: TillState }>(async (items) => {
+  private readonly reportedStates = new GroupCommit<StateReport, TillModeEpoch>(async (items) => {
     const t0 = Date.now();
-    await this.repo.saveReportedMany(items.map((i) => ({ id: i.till.terminalId, state: i.state })));
-    this.log.debug(`${items.length} till state report(s) saved in ${Date.now() - t0} ms`);
-    for (const i of items) {
-      this.notifier.changed(i.till.terminalId);
-      this.hooks.reported.next(i);
+    const kept = latestReports(items);
+    let rows: TillReportedRow[];
+    try {
+      rows = await this.repo.saveReportedMany([...kept.values()].map((r) => ({ id: r.till.terminalId, state: r.state, expect: r.expect })));
+    } catch (e) {
+      this.log.warn(`${items.length} till state report(s) not stored, the tills will send them again: ${firstLine(e)}`);
+      throw new DomainException(ErrorCode.Unavailable, 'The hub cannot store this report now; send it again');
     }
+    this.log.debug(`${items.length} till state report(s) saved in ${Date.now() - t0} ms`);
+    const stored = new Map(rows.map((r) => [r.id, { mode: r.reported_mode, epoch: Number(r.reported_epoch) } satisfies TillModeEpoch]));
+    for (const [id, r] of kept) {
+      if (!stored.has(id)) continue; // a heartbeat's repair that a newer report overtook, or a deleted till
+      try {
+        this.notifier.changed(id);
+        this.hooks.reported.next({ till: r.till, state: r.state });
+      } catch (e) {
+        this.log.warn(`a listener of till reports failed: ${firstLine(e)}`);
+      }
+    }
+    return items.map((i) => stored.get(i.till.terminalId) ?? { mode: i.state.mode, epoch: i.state.epoch });
   }, { maxInFlight: 1, maxItems: 10_000 });
+
+  /**
+   * Connection setups share one statement (online, and the desired state read back) and at most two run
+   * at once: a reconnect storm of 10,000 tills queues here instead of taking the whole database pool.
+   */
+  private readonly connections = new GroupCommit<string, TillConnectRow | undefined>(async (ids) => {
+    try {
+      const rows = await this.repo.markConnectedMany(ids);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id));
+    } catch (e) {
+      this.log.warn(`${ids.length} till connection(s) not set up, the tills will connect again: ${firstLine(e)}`);
+      throw e;
+    }
+  }, { maxInFlight: 2, maxItems: 1000 });
+
+  /** Heartbeats, batched the same way (10,000 tills beat 1,000 times a second, all at once after a restart). */
+  private readonly heartbeats = new GroupCommit<{ id: string; offsetMs: number | null; rttMs: number | null }, TillHeartbeatRow | undefined>(async (items) => {
+    try {
+      const rows = await this.repo.saveClockMany(items);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return items.map((i) => byId.get(i.id));
+    } catch (e) {
+      this.log.warn(`${items.length} till heartbeat(s) not stored: ${firstLine(e)}`);
+      throw new DomainException(ErrorCode.Unavailable, 'The hub cannot record this heartbeat now');
+    }
+  }, { maxInFlight: 2, maxItems: 2000 });
+
+  private readonly disconnections = new GroupCommit<string>(async (ids) => {
+    await this.repo.markDisconnectedMany(ids);
+  }, { maxInFlight: 1, maxItems: 2000 });
 
   constructor(
     private readonly fleet: FleetService,
@@ -69,7 +121,6 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly staff: StaffSignInService,
     private readonly addresses: ClientAddress,
     private readonly hooks: FleetHooks,
-    private readonly em: EntityManager,
   ) {}
 
   afterInit(ns: Namespace) {
@@ -94,41 +145,44 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: TillSocket) {
     const { till } = socket.data;
+    // Rooms first, then the desired state read: a change committed meanwhile reaches this socket one way or the other.
     await socket.join([FleetEvents.tillRoom(till.terminalId), FleetEvents.storeRoom(till.storeId)]);
+    let row: TillConnectRow | undefined;
     try {
-      await this.repo.markConnected(till.terminalId, true);
-      const row = await this.repo.get(this.em.fork(), till.terminalId);
-      if (row) {
-        socket.data.clockOffsetMs = row.clock_offset_ms ?? null;
-        socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
-      }
-      this.hooks.connected.next({ till, emit: (event, payload) => (socket as any).emit(event, payload) });
-      this.notifier.changed(till.terminalId);
-    } catch (e) {
-      this.log.warn(`connect of ${till.terminalId} failed: ${(e as Error).message}`);
+      row = await this.connections.push(till.terminalId);
+    } catch {
+      // Logged once per batch; the till connects again (its own jittered backoff).
       socket.disconnect(true);
+      return;
     }
+    if (!socket.connected) return;
+    if (row) {
+      socket.data.clockOffsetMs = row.clock_offset_ms ?? null;
+      socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
+    }
+    this.hooks.connected.next({ till, emit: (event, payload) => (socket as any).emit(event, payload) });
+    this.notifier.changed(till.terminalId);
   }
 
   async handleDisconnect(socket: TillSocket) {
     const till = socket.data?.till;
     if (!till) return;
     const others = await this.events.till?.in(FleetEvents.tillRoom(till.terminalId)).fetchSockets().catch(() => []);
-    if (!others?.length) await this.repo.markConnected(till.terminalId, false).catch(() => {});
+    if (!others?.length) await this.disconnections.push(till.terminalId).catch(() => {});
     this.notifier.changed(till.terminalId);
   }
 
+  /** Acknowledged once stored, with the mode and epoch as stored (a failed write: UNAVAILABLE, send again). */
   @SubscribeMessage('till.state.v1')
   state(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
-    return handle(TillStateV1, body, async (s) => {
-      await this.reportedStates.push({ till: socket.data.till, state: s });
-      return null;
-    });
+    socket.data.reports = (socket.data.reports ?? 0) + 1;
+    return handle(TillStateV1, body, (s) => this.reportedStates.push({ till: socket.data.till, state: s, expect: null }));
   }
 
   @SubscribeMessage('till.heartbeat.v1')
   heartbeat(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
     const hubAt = Date.now();
+    const reportsBefore = socket.data.reports ?? 0;
     return handle(TillHeartbeatV1, body, async (hb) => {
       let offset: number | null = null;
       let rtt: number | null = null;
@@ -139,12 +193,24 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         offset = Math.round(p.hubAt - (p.sentAt + p.receivedAt) / 2);
         socket.data.clockOffsetMs = offset;
       }
-      const row = await this.repo.saveClock(socket.data.till.terminalId, offset, rtt);
-      if (offset !== null) this.notifier.changed(socket.data.till.terminalId);
+      const till = socket.data.till;
+      const row = await this.heartbeats.push({ id: till.terminalId, offsetMs: offset, rttMs: rtt });
+      if (offset !== null) this.notifier.changed(till.terminalId);
+      if (!row) return { hubAt };
+      const desiredEpoch = Number(row.desired_epoch);
+      const storedEpoch = row.reported_epoch === null ? null : Number(row.reported_epoch);
+      // The till says what it has applied; when the hub stored something else (a report lost to a
+      // database blip), it is stored now, through the same path as a report (the barrier hears it).
+      // Not when the till sent a report after this heartbeat: that report is newer than what it says.
+      const newerReport = (socket.data.reports ?? 0) !== reportsBefore;
+      if (hb.state && !newerReport && (hb.state.mode !== row.reported_mode || hb.state.epoch !== storedEpoch)) {
+        await this.reportedStates.push({ till, state: repairedState(row, hb.state), expect: { mode: row.reported_mode, epoch: storedEpoch } });
+      }
       // Level-triggered: a till that has not applied its latest desired state is told it again. A push
       // can be lost — to tills held by another hub node it travels over Redis pub/sub, at most once.
-      if (row && (row.reported_epoch === null || Number(row.reported_epoch) < Number(row.desired_epoch))) socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
-      return { hubAt };
+      const applied = hb.state ? hb.state.epoch : storedEpoch;
+      if (applied === null || applied < desiredEpoch) socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
+      return { hubAt, desired: { mode: row.desired_mode, epoch: desiredEpoch } };
     });
   }
 
@@ -157,4 +223,40 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   sale(@ConnectedSocket() socket: TillSocket, @MessageBody() body: unknown) {
     return handle(SaleSubmitV1, body, (sale) => this.sales.submit(socket.data.till, sale, socket.data.clockOffsetMs));
   }
+}
+
+/** A till's report; a heartbeat's repair carries the stored state it saw, and is written only if that is still stored. */
+interface StateReport {
+  till: TerminalIdentity;
+  state: TillState;
+  expect: { mode: TillModeEpoch['mode'] | null; epoch: number | null } | null;
+}
+
+/**
+ * One report per till of a batch: its last report, in order; a heartbeat's repair never replaces a
+ * report the till sent itself (the report is newer than what the heartbeat saw).
+ */
+function latestReports(items: StateReport[]): Map<string, StateReport> {
+  const kept = new Map<string, StateReport>();
+  for (const i of items) {
+    const prev = kept.get(i.till.terminalId);
+    if (i.expect && prev && !prev.expect) continue;
+    kept.set(i.till.terminalId, i);
+  }
+  return kept;
+}
+
+/** The stored report with the mode and epoch a heartbeat says the till has applied. */
+function repairedState(row: TillHeartbeatRow, applied: TillModeEpoch): TillState {
+  const merged = TillStateV1.safeParse({ ...(row.reported_state ?? {}), mode: applied.mode, epoch: applied.epoch });
+  if (merged.success) return merged.data;
+  // Never reported in full before: what the heartbeat says, the rest unknown.
+  return TillStateV1.parse({
+    mode: applied.mode, epoch: applied.epoch, appVersion: 'unknown', scanner: { kind: 'none', status: 'disconnected' }, outboxDepth: 0, lastSaleSeq: 0,
+  });
+}
+
+/** The first line of an error's description (no values, no stack): enough for one warning per batch. */
+function firstLine(e: unknown): string {
+  return describeError(e).split('\n')[0];
 }

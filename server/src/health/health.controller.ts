@@ -3,11 +3,19 @@ import { ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
-import { Access, On } from '../auth/access.js';
-import { REDIS } from '../common/redis/redis.js';
+import { Access } from '../auth/access.js';
+import { COMPONENTS, DependencyHealth, isDatabaseConnectionError, type Component } from '../common/dependencies/dependency-health.js';
+import { REDIS, withRedis } from '../common/redis/redis.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+export interface ComponentCheck {
+  ok: boolean;
+  /** Only when not ok: why, and since when it is down. */
+  error?: string;
+  since?: string;
+}
 
 @ApiTags('health')
 @Controller()
@@ -15,6 +23,7 @@ export class HealthController {
   constructor(
     private readonly em: EntityManager,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly health: DependencyHealth,
   ) {}
 
   /** Alive: the process answers. */
@@ -25,11 +34,15 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready: the database and Redis answer. */
+  /**
+   * Ready: every component answers — the database and Redis asked now, the job queue's and the socket
+   * adapter's Redis connections as they last reported. The body names the degraded components (`checks.*.ok`
+   * false, with the error and since when); 503 only when the database is away.
+   */
   @Access.anyone()
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) res: Response) {
-    const check = async (fn: () => Promise<unknown>) => {
+    const live = async (fn: () => Promise<unknown>): Promise<ComponentCheck> => {
       try {
         await withTimeout(fn(), 2000);
         return { ok: true };
@@ -38,11 +51,21 @@ export class HealthController {
       }
     };
     const [database, redis] = await Promise.all([
-      check(() => this.em.getConnection().execute('select 1')),
-      check(() => this.redis.ping()),
+      live(() => this.em.getConnection().execute('select 1')),
+      live(() => withRedis(this.redis, 'Readiness', () => this.redis.ping(), 2000)),
     ]);
-    const ready = database.ok && redis.ok;
-    res.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks: { database, redis } };
+    if (database.ok) this.health.succeeded('database');
+    else if (isDatabaseConnectionError({ message: database.error })) this.health.failed('database', new Error(database.error));
+    const state = this.health.state();
+    const checks = { database, redis } as Record<Component, ComponentCheck>;
+    for (const c of COMPONENTS) {
+      if (!checks[c]) checks[c] = state[c].up ? { ok: true } : { ok: false, error: state[c].error ?? 'unavailable' };
+      if (!checks[c].ok && !state[c].up) checks[c].since = state[c].since.toISOString();
+    }
+    // Without the database the hub can do nothing: out of the load balancer. Without Redis it still sells,
+    // counts and approves (jobs wait in the outbox, other nodes catch up at the tills' heartbeats): degraded, kept in.
+    const status = COMPONENTS.every((c) => checks[c].ok) ? 'ready' : database.ok ? 'degraded' : 'not_ready';
+    res.status(database.ok ? 200 : 503);
+    return { status, checks: Object.fromEntries(COMPONENTS.map((c) => [c, checks[c]])) };
   }
 }

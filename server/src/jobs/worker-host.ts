@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { JobName } from '@stockfleet/shared';
 import { JobPayloadSchema } from '@stockfleet/shared';
 import { Worker, type Job } from 'bullmq';
+import { DependencyHealth } from '../common/dependencies/dependency-health.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BULL_REDIS_URL, bullRedis, within } from './jobs.service.js';
 import { PLANS_QUEUE, queueOf, REPORTS_QUEUE, type JobHandler, type QueueName } from './jobs.types.js';
@@ -24,6 +25,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BULL_REDIS_URL) private readonly redisUrl: string,
     @Inject(WORKER_QUEUES) private readonly queues: QueueName[],
+    private readonly health: DependencyHealth,
   ) {}
 
   register<N extends JobName>(name: N, handler: JobHandler<N>) {
@@ -36,8 +38,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap() {
     for (const queue of this.queues) {
-      const connection = bullRedis(this.redisUrl, `worker:${queue}`);
-      connection.on('error', (e) => this.log.debug(`redis: ${e.message}`));
+      const connection = this.health.watchRedis('queue', bullRedis(this.redisUrl, `worker:${queue}`), `worker:${queue}`);
       this.connections.push(connection);
       const worker = new Worker(queue, (job) => this.process(job), {
         connection,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ReportProgressV1 } from '@stockfleet/shared';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../common/redis/redis.js';
+import { REDIS, withRedis } from '../common/redis/redis.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export interface ReportProgressMessage extends ReportProgressV1 {
@@ -28,6 +28,8 @@ export class ReportEvents {
     if (!force && m.status === 'running' && now - (this.last.get(m.reportId) ?? 0) < 250) return;
     this.last.set(m.reportId, now);
     if (m.status !== 'running') this.last.delete(m.reportId);
-    await this.redis.publish(this.channel, JSON.stringify(m)).catch(() => {});
+    // Live events are a hint: admin apps re-read reports on every (re)connect. While Redis is away
+    // they are dropped at once instead of waiting for it (a job cannot progress without Redis anyway).
+    await withRedis(this.redis, 'Report progress', () => this.redis.publish(this.channel, JSON.stringify(m)), 1000).catch(() => {});
   }
 }

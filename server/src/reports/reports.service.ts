@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type CreateReportInput, type ReportDto, type ReportFormat } from '@stockfleet/shared';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -7,11 +7,12 @@ import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AuditService, fromUser } from '../audit/audit.service.js';
 import { readableStoreIds, type UserActor } from '../common/actor.js';
-import { DomainException, forbidden, notFound } from '../common/domain-exception.js';
+import { DomainException, notFound } from '../common/domain-exception.js';
+import { Outbox } from '../common/outbox/outbox.service.js';
+import type { OutboxTopics } from '../common/outbox/outbox.types.js';
 import { sql } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { REPORTS_QUEUE } from '../jobs/jobs.types.js';
 import { hashFile } from './render/hashed-file.js';
 import { ReportEvents } from './report-events.js';
 import { approvedStores, CHAIN_PART_ROWS, groupParts, partRowsOf } from './report-parts.js';
@@ -22,20 +23,23 @@ export const partJobId = (reportId: string, storeId: string) => `report-${report
 
 /**
  * Asking for, listing and downloading reports. Building happens in BullMQ workers, never in the request:
- * the request records the report and its audit entry in one transaction, then queues the job.
+ * the request records the report, its audit entry and an outbox row in one transaction; the outbox
+ * relays the job (and the "queued" event) to Redis after the commit, at once or when Redis is back.
+ * No request waits on Redis.
  */
 @Injectable()
 export class ReportsService {
-  private readonly log = new Logger('Reports');
-
   constructor(
     private readonly em: EntityManager,
     private readonly repo: ReportsRepository,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly events: ReportEvents,
+    private readonly outbox: Outbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    outbox.register('report.enqueue.v1', (p) => this.relay(p));
+  }
 
   async request(input: CreateReportInput, actor: UserActor | null): Promise<ReportDto> {
     const em = this.em.fork();
@@ -44,11 +48,30 @@ export class ReportsService {
     return mapReport(row.row, await this.repo.files(em, [row.row.id]));
   }
 
-  /** Queues after the commit; if Redis is away the reconciler queues it later (the row is already safe). */
-  async enqueueSoon(r: ReportRow) {
-    // Other admin apps learn of the new report at once (before its job exists, so never after its first progress).
-    await this.events.publish({ reportId: r.id, status: 'queued', progress: 0, error: null, storeIds: r.store_scope }, true);
-    await this.enqueue(r).catch((e) => this.log.warn(`Report ${r.id} not queued yet (${e.message}); the reconciler will queue it`));
+  /**
+   * After the commit of `createInTx`: relays the report's outbox row now, in the background. Never
+   * waits on Redis and never throws; if Redis is away the row goes when it is back.
+   */
+  async enqueueSoon(r: ReportRow): Promise<void> {
+    this.outbox.kick(r.id);
+  }
+
+  /** The outbox's work for a report: tell admin apps it is queued, then queue its job(s). Safe to run again. */
+  private async relay(p: OutboxTopics['report.enqueue.v1']) {
+    const r = await this.repo.get(this.em.fork(), p.reportId);
+    // Gone, or already finished (a row relayed again after its first relay went through): nothing to do.
+    if (!r || r.status === 'done' || r.status === 'failed') return;
+    if (r.status === 'queued') {
+      if (p.replace) {
+        // A retry: the failed run's jobs hold the report's job ids; a waiting or running job is kept.
+        const job = await this.jobs.getJob('report.build.v1', reportJobId(r.id));
+        const state = job ? await job.getState() : null;
+        if (state === 'failed' || state === 'completed') await this.jobs.remove('report.build.v1', reportJobId(r.id));
+      }
+      // Other admin apps learn of the report before its job exists, so never after its first progress.
+      await this.events.publish({ reportId: r.id, status: 'queued', progress: 0, error: null, storeIds: r.store_scope }, true);
+    }
+    await this.enqueue(r);
   }
 
   /** Records the report (and its audit entry) in the caller's transaction; call enqueueSoon after the commit. */
@@ -62,6 +85,7 @@ export class ReportsService {
         if (existing) return { row: existing, created: false };
       }
       await this.repo.insert(tem, r);
+      await this.outbox.add(tem, 'report.enqueue.v1', { reportId: r.id, replace: false }, r.id);
       await this.audit.record(tem, actor ? { ...fromUser(actor), action: 'report.requested', storeId: r.store_id, subject: r.id, details: { kind: r.kind, stocktakeId: r.stocktake_id } }
         : { actorType: 'system', action: 'report.requested', storeId: r.store_id, subject: r.id, details: { kind: r.kind, stocktakeId: r.stocktake_id } });
       return { row: (await this.repo.get(tem, r.id))!, created: true };
@@ -114,21 +138,19 @@ export class ReportsService {
     );
   }
 
-  /** A failed report is built again from the start (its earlier jobs are dropped first). */
+  /** A failed report is built again from the start (the outbox drops its earlier jobs first). */
   async retry(id: string, actor: UserActor): Promise<ReportDto> {
     const r = await this.visible(id, actor);
     if (r.status !== 'failed') throw new DomainException(ErrorCode.IllegalTransition, `The report is ${r.status}; only a failed report is retried`);
-    const queue = this.jobs.queues[REPORTS_QUEUE];
-    await queue.remove(reportJobId(id), { removeChildren: true }).catch(() => 0);
     const em = this.em.fork();
     await em.transactional(async (tem) => {
       if (!(await this.repo.requeue(tem, id))) throw new DomainException(ErrorCode.Conflict, 'The report changed meanwhile');
       await sql(tem, `delete from report_part where report_id = ?`, [id]);
+      await this.outbox.add(tem, 'report.enqueue.v1', { reportId: id, replace: true }, id);
       await this.audit.record(tem, { ...fromUser(actor), action: 'report.retried', storeId: r.store_id, subject: id });
     });
     const fresh = (await this.repo.get(em, id))!;
-    await this.events.publish({ reportId: id, status: 'queued', progress: 0, error: null, storeIds: fresh.store_scope }, true);
-    await this.enqueue(fresh);
+    await this.enqueueSoon(fresh);
     return mapReport(fresh, await this.repo.files(em, [id]));
   }
 
@@ -181,7 +203,7 @@ export class ReportsService {
     let queued = 0;
     for (const r of await this.repo.unfinished(em, olderThanSeconds)) {
       if (onlyIds && !onlyIds.includes(r.id)) continue;
-      const job = await this.jobs.queues[REPORTS_QUEUE].getJob(reportJobId(r.id));
+      const job = await this.jobs.getJob('report.build.v1', reportJobId(r.id));
       if (job) continue;
       await this.enqueue(r);
       queued++;

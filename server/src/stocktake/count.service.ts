@@ -4,6 +4,7 @@ import { decodeSgtin96, ErrorCode, parseScan, type CountEntry, type StocktakeSco
 import { DomainException } from '../common/domain-exception.js';
 import type { TerminalIdentity } from '../fleet/fleet.types.js';
 import { sql } from '../common/sql.js';
+import { countBatchAcked } from '../metrics/instruments.js';
 import { scopeProductFilter } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
 
@@ -67,6 +68,7 @@ export class CountService {
   ) {}
 
   async submit(till: TerminalIdentity, stocktakeId: string, entries: CountEntry[]): Promise<{ results: Result[] }> {
+    const startedAt = performance.now();
     const shape = await this.shape(stocktakeId);
     if (!shape || (shape.drill.length && !shape.drill.includes(till.terminalId))) throw notInStocktake();
 
@@ -90,6 +92,7 @@ export class CountService {
       else results[k] = { id: e.id, status: 'rejected', code: ErrorCode.ValidationFailed, reason: 'That recount task is for another product' };
     }
     this.live.changed(stocktakeId, till.storeId, 'counts');
+    countBatchAcked(results as Result[], startedAt); // metrics: entries by verdict, time to acknowledgement
     return { results: results as Result[] };
   }
 

@@ -29,6 +29,7 @@ import { groupBy } from '../common/group-by.js';
 import { sql } from '../common/sql.js';
 import { StocktakeRepository } from './stocktake.repository.js';
 import { StocktakeLive } from './stocktake-live.js';
+import { barriersPassed } from '../metrics/instruments.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { AlertsNotifier } from '../alerts/alerts.notifier.js';
 import type { AlertChange } from '../alerts/alerts.repository.js';
@@ -240,6 +241,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
         details: { products: counts[i].products, snapshotMovementId: movementId, forced: r.forced },
       })));
       passed.push(...counts.map(({ stocktakeId, storeId }) => ({ stocktakeId, storeId })));
+      barriersPassed(complete.map((r) => stocktakes.get(r.stocktake_id).started_at)); // metrics: freeze_at is the stocktake's started_at (one now())
     });
     // Stores another node was sweeping: looked at again shortly (their reports may be on this node).
     if (busy.length) setTimeout(() => busy.forEach((s) => this.checkBarriers(s)), 50).unref();

@@ -49,6 +49,7 @@ const key = () => `k-${randomUUID()}`;
 const TABLE: Row[] = [
   row('GET', '/healthz', [200, 200, 200, 200, 200, 200, 200, 200], plain('/healthz')),
   row('GET', '/readyz', [200, 200, 200, 200, 200, 200, 200, 200], plain('/readyz')),
+  row('GET', '/metrics', [U, U, U, U, F, F, F, 200], plain('/metrics'), 'admins, or the METRICS_TOKEN (metrics.int-spec.ts)'),
   row('POST', '/api/auth/login', ['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS'],
     () => ({ path: '/api/auth/login', body: { email: `nobody-${randomUUID()}@example.com`, password: 'wrong-password-1' } })),
   row('POST', '/api/auth/logout', [U, U, U, U, 'ok', 'ok', 'ok', 'ok'], plain('/api/auth/logout'), 'each cell signs in afresh'),

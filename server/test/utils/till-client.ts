@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket } from 'socket.io-client';
 import { hubToTill, type Ack, type HubToTillEvents, type TillDesired, type TillToHubEvents } from '@stockfleet/shared';
 
 /** Every payload a hub sends a test till is parsed with the shared schema of its event; failures land here. */
@@ -22,8 +22,9 @@ export class TillClient {
   readonly socket: TillSocket;
   private waiters: Array<{ pred: (d: TillDesired) => boolean; resolve: (d: TillDesired) => void }> = [];
 
-  constructor(base: string, token: string) {
-    this.socket = io(`${base}/till`, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+  /** `reconnect`: socket.io reconnection options (a test client retries fast unless told the kiosk's policy). */
+  constructor(base: string, token: string, reconnect: Pick<Partial<ManagerOptions>, 'reconnectionDelay' | 'reconnectionDelayMax' | 'randomizationFactor'> = { reconnectionDelay: 100, reconnectionDelayMax: 500 }) {
+    this.socket = io(`${base}/till`, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnection: true, ...reconnect });
     this.socket.onAny((event: string, payload: unknown) => {
       const spec = (hubToTill as Record<string, { payload: { safeParse: (v: unknown) => { success: boolean; error?: unknown } } }>)[event];
       if (!spec) contractViolations.push(`unknown event ${event}`);

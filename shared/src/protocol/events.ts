@@ -11,6 +11,7 @@ import {
   TillHeartbeatAck,
   TillHeartbeatV1,
   TillRevokedV1,
+  TillStateAck,
   TillStateV1,
 } from './fleet.js';
 import type { AckFn } from './ack.js';
@@ -22,7 +23,7 @@ import { LowStockAlertV1, ReportProgressV1 } from './reports.js';
  * `tillToHub` entries carry the schema of the payload and of the ack's data.
  */
 export const tillToHub = {
-  'till.state.v1': { payload: TillStateV1, ack: null },
+  'till.state.v1': { payload: TillStateV1, ack: TillStateAck },
   'till.heartbeat.v1': { payload: TillHeartbeatV1, ack: TillHeartbeatAck },
   'staff.signin.v1': { payload: StaffSignInV1, ack: StaffSignInAck },
   'sale.submit.v1': { payload: SaleSubmitV1, ack: SaleSubmitAck },

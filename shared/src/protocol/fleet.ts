@@ -50,6 +50,17 @@ export const TillStateV1 = z.strictObject({
 });
 export type TillState = z.infer<typeof TillStateV1>;
 
+/** The mode and epoch of a till's state: what it has applied, or what the hub stored of it. */
+export const TillModeEpochSchema = z.strictObject({ mode: TillModeSchema, epoch: CounterSchema });
+export type TillModeEpoch = z.infer<typeof TillModeEpochSchema>;
+
+/**
+ * hub → till answer to till.state.v1, sent only once the report is stored: the mode and epoch as stored.
+ * A report that could not be stored is answered with an error (UNAVAILABLE when the database is away)
+ * and the till sends it again.
+ */
+export const TillStateAck = TillModeEpochSchema;
+
 /**
  * till → hub heartbeat. NTP-style: the till sends its clock reading; the hub answers with its own;
  * the till returns the previous round's three timestamps so the *hub* computes offset and round trip.
@@ -60,9 +71,18 @@ export const TillHeartbeatV1 = z.strictObject({
     .strictObject({ sentAt: EpochMsSchema, hubAt: EpochMsSchema, receivedAt: EpochMsSchema })
     .nullable()
     .default(null),
+  /**
+   * The mode and epoch the till has applied (optional: older tills send none). When it differs from
+   * what the hub stored, the hub stores it as a report, so a lost till.state.v1 heals by itself.
+   */
+  state: TillModeEpochSchema.optional(),
 });
 export type TillHeartbeat = z.infer<typeof TillHeartbeatV1>;
-export const TillHeartbeatAck = z.object({ hubAt: z.number() });
+export const TillHeartbeatAck = z.object({
+  hubAt: z.number(),
+  /** The state the hub wants this till in, so the till sees a divergence too (absent from older hubs). */
+  desired: z.object({ mode: TillModeSchema, epoch: z.number().int().min(0) }).optional(),
+});
 
 export const StaffSignInV1 = z.union([
   z.strictObject({ pin: z.string().regex(/^\d{4,8}$/) }),

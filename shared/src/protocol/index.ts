@@ -3,3 +3,4 @@ export * from './fleet.js';
 export * from './events.js';
 export * from './stocktake.js';
 export * from './reports.js';
+export * from './reconnect.js';

@@ -43,7 +43,11 @@ export class CredentialLimits {
     }
     const result = await verify();
     // A refund that fails leaves the limit a little stricter than it needs to be, never looser.
-    await this.limiter.refund(rules).catch((e: unknown) => this.log.warn(`could not refund an attempt: ${(e as Error).message}`));
+    // (Redis gone meanwhile is logged once, as an outage, by DependencyHealth.)
+    await this.limiter.refund(rules).catch((e: unknown) => {
+      if (e instanceof DomainException && e.code === ErrorCode.Unavailable) this.log.debug(`could not refund an attempt: ${e.message}`);
+      else this.log.warn(`could not refund an attempt: ${(e as Error).message}`);
+    });
     return result;
   }
 }

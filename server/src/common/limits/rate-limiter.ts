@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { REDIS } from '../redis/redis.js';
+import { REDIS, withRedis } from '../redis/redis.js';
 import type { LimitRule } from './limit-policy.js';
 
 export type LimitVerdict =
@@ -55,7 +55,14 @@ interface LimitScripts {
   sfLimitRefund(numKeys: number, ...keys: string[]): Promise<number>;
 }
 
-/** Attempt counters in Redis, shared by every hub node of a deployment (keys under LIMITS_PREFIX, by default BULL_PREFIX). */
+/** A limit check waits no longer than this on Redis; then the attempt is refused (UNAVAILABLE), never let through. */
+const LIMIT_MS = 1500;
+
+/**
+ * Attempt counters in Redis, shared by every hub node of a deployment (keys under LIMITS_PREFIX, by
+ * default BULL_PREFIX). Without Redis an attempt cannot be counted, so it is refused at once with
+ * UNAVAILABLE (503) before any credential is looked at — failing closed, and never hanging.
+ */
 @Injectable()
 export class RateLimiter {
   private readonly redis: Redis & LimitScripts;
@@ -72,13 +79,13 @@ export class RateLimiter {
   async take(rules: LimitRule[]): Promise<LimitVerdict> {
     const keys = rules.map((r) => this.key(r));
     const args = rules.flatMap((r) => [r.limit, r.windowSeconds * 1000]);
-    const [blocked, waitMs, refused] = await this.redis.sfLimitTake(keys.length * 2, ...keys, ...keys.map((k) => `${k}:refused`), ...args);
+    const [blocked, waitMs, refused] = await withRedis(this.redis, 'Checking this attempt against its limits', () => this.redis.sfLimitTake(keys.length * 2, ...keys, ...keys.map((k) => `${k}:refused`), ...args), LIMIT_MS);
     if (blocked === 0) return { allowed: true };
     return { allowed: false, rule: rules[blocked - 1], retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), refusedInWindow: refused };
   }
 
   async refund(rules: LimitRule[]): Promise<void> {
-    await this.redis.sfLimitRefund(rules.length, ...rules.map((r) => this.key(r)));
+    await withRedis(this.redis, 'Refunding an attempt', () => this.redis.sfLimitRefund(rules.length, ...rules.map((r) => this.key(r))), LIMIT_MS);
   }
 
   private key(rule: LimitRule): string {

@@ -1,7 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  isPermanentRefusal,
   SOCKET_PATH,
   TILL_NAMESPACE,
+  TILL_RECONNECT,
+  TILL_STATE_RESEND,
+  type ReportOutcome,
   type Ack,
   type HubToTillEvents,
   type SaleInput,
@@ -10,11 +14,12 @@ import {
   type TillToHubEvents,
 } from '@stockfleet/shared';
 import type { z } from 'zod';
-import type { CountSubmitAck, CountSubmitV1, SaleSubmitAck, StaffSignInAck, StaffSignInV1, TillHeartbeatAck } from '@stockfleet/shared';
+import type { CountSubmitAck, CountSubmitV1, SaleSubmitAck, StaffSignInAck, StaffSignInV1, TillHeartbeatAck, TillStateAck } from '@stockfleet/shared';
 
 export type TillSocket = Socket<HubToTillEvents, TillToHubEvents>;
 
 export type HeartbeatAckData = z.output<typeof TillHeartbeatAck>;
+export type StateAckData = z.output<typeof TillStateAck>;
 export type SignInAckData = z.output<typeof StaffSignInAck>;
 export type SaleAckData = z.output<typeof SaleSubmitAck>;
 export type SignInPayload = z.input<typeof StaffSignInV1>;
@@ -30,10 +35,16 @@ export function createTillSocket(token: string): TillSocket {
     transports: ['websocket'],
     auth: { token },
     autoConnect: false,
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 10_000,
-    randomizationFactor: 0.5,
+    // One policy for every till (kiosk, test tills, bench): quick, jittered, capped retries.
+    ...TILL_RECONNECT,
   });
+}
+
+/** How a till.state.v1 ack (or its absence) ends the attempt: stored, send again, or refused for good. */
+export function reportOutcome(ack: Ack<StateAckData> | null): ReportOutcome {
+  if (!ack) return 'retry';
+  if (ack.ok) return 'stored';
+  return (ack.error.permanent ?? isPermanentRefusal(ack.error.code)) ? 'permanent' : 'retry';
 }
 
 /** The error code of a connect_error, whether the hub put it in `data.code` or in the message. */
@@ -56,8 +67,9 @@ export class TillEmitter {
     return this.socket.connected;
   }
 
-  state(state: TillState): void {
-    this.socket.emit('till.state.v1', state);
+  /** The hub acks once the report is stored; a timeout (no answer) is reported as a thrown Error. */
+  state(state: TillState, timeoutMs = TILL_STATE_RESEND.ackTimeoutMs): Promise<Ack<StateAckData>> {
+    return this.socket.timeout(timeoutMs).emitWithAck('till.state.v1', state);
   }
 
   heartbeat(hb: TillHeartbeat, timeoutMs = 5000): Promise<Ack<HeartbeatAckData>> {

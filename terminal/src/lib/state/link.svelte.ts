@@ -1,6 +1,16 @@
-import { TillCommandV1, TillDesiredV1, type TillCommand, type TillDesired, type TillState } from '@stockfleet/shared';
+import {
+  backoffDelay,
+  StateReporter,
+  TILL_RECONNECT_BACKOFF,
+  TillCommandV1,
+  TillDesiredV1,
+  type TillCommand,
+  type TillDesired,
+  type TillModeEpoch,
+  type TillState,
+} from '@stockfleet/shared';
 import { HeartbeatClock } from '../realtime/clock.js';
-import { connectErrorCode, createTillSocket, FATAL_CONNECT_CODES, TillEmitter, type TillSocket } from '../realtime/till-socket.js';
+import { connectErrorCode, createTillSocket, FATAL_CONNECT_CODES, reportOutcome, TillEmitter, type TillSocket } from '../realtime/till-socket.js';
 
 /**
  * `connecting`: a first connection, or a reconnection after a drop, is under way; `offline`: the hub
@@ -22,18 +32,39 @@ export interface LinkHandlers {
 
 export const HEARTBEAT_MS = 10_000;
 
-/** The socket to the hub: connection status, heartbeats with clock offset, and the hub's events. */
+/**
+ * The socket to the hub: connection status, heartbeats with clock offset, and the hub's events. The
+ * till's state is kept pending until the hub acknowledges it stored, and sent again (jittered, capped
+ * backoff) until it is; heartbeats carry the applied mode and epoch so the hub can repair a lost report.
+ */
 export class HubLink {
   status = $state<LinkStatus>('offline');
   offsetMs = $state<number | null>(null);
   rttMs = $state<number | null>(null);
   lastError = $state<string | null>(null);
   emitter = $state.raw<TillEmitter | null>(null);
+  /** The mode and epoch the hub wants this till in, from the last heartbeat answer. */
+  hubDesired = $state<TillModeEpoch | null>(null);
+  /** True while the latest state has not been acknowledged as stored by the hub. */
+  statePending = $state(false);
 
   #socket: TillSocket | null = null;
   #clock = new HeartbeatClock();
   #heartbeat: ReturnType<typeof setInterval> | null = null;
-  #lastSent = '';
+  #retries = 0;
+  #reporter = new StateReporter<TillState>({
+    connected: () => this.#socket?.connected === true,
+    send: async (state) => {
+      const emitter = this.emitter;
+      if (!emitter?.connected) return 'retry';
+      try {
+        return reportOutcome(await emitter.state(state));
+      } catch {
+        return reportOutcome(null);
+      }
+    },
+    changed: () => (this.statePending = this.#reporter.pending),
+  });
 
   constructor(private readonly handlers: LinkHandlers) {}
 
@@ -51,7 +82,8 @@ export class HubLink {
     socket.on('connect', () => {
       this.status = 'online';
       this.lastError = null;
-      this.#lastSent = '';
+      this.#retries = 0;
+      this.#reporter.connectedNow();
       this.#startHeartbeat();
       this.handlers.onConnect();
     });
@@ -59,10 +91,11 @@ export class HubLink {
       this.status = socket.active ? 'connecting' : 'offline';
       this.lastError = reason;
       this.#stopHeartbeat();
+      this.#reporter.disconnectedNow();
       this.handlers.onDisconnect();
       // The hub dropped us on purpose (restart, revocation): socket.io does not retry by itself then.
       // Try again; a revoked till learns it from the connect_error and goes back to pairing.
-      if (reason === 'io server disconnect') this.#retryLater(socket, 1500);
+      if (reason === 'io server disconnect') this.#retryLater(socket);
     });
     socket.on('connect_error', (err) => {
       const code = connectErrorCode(err);
@@ -75,12 +108,18 @@ export class HubLink {
       // The hub cannot be reached (or refused us for now): that is "offline" for the people at the
       // till, even while socket.io keeps retrying in the background (socket.active).
       this.status = 'offline';
-      if (!socket.active) this.#retryLater(socket, 5000);
+      if (!socket.active) this.#retryLater(socket);
     });
     socket.on('till.desired.v1', (payload) => {
       const parsed = TillDesiredV1.safeParse(payload);
-      if (parsed.success) this.handlers.onDesired(parsed.data);
-      else console.warn('[link] malformed till.desired.v1', parsed.error.issues);
+      if (!parsed.success) {
+        console.warn('[link] malformed till.desired.v1', parsed.error.issues);
+        return;
+      }
+      this.handlers.onDesired(parsed.data);
+      // Told again what it has already applied: the hub may not have our report; send it again.
+      const latest = this.#reporter.latest;
+      if (latest && parsed.data.epoch <= latest.epoch) this.#reporter.resend();
     });
     socket.on('till.command.v1', (payload, ack) => {
       const parsed = TillCommandV1.safeParse(payload);
@@ -103,7 +142,9 @@ export class HubLink {
     socket.connect();
   }
 
-  #retryLater(socket: TillSocket, ms: number): void {
+  /** Connects again after a jittered, capped delay (the whole fleet was dropped at once: spread out). */
+  #retryLater(socket: TillSocket): void {
+    const ms = backoffDelay(this.#retries++, TILL_RECONNECT_BACKOFF);
     setTimeout(() => {
       if (this.#socket === socket && !socket.connected) {
         this.status = 'connecting';
@@ -114,6 +155,7 @@ export class HubLink {
 
   disconnect(): void {
     this.#stopHeartbeat();
+    this.#reporter.disconnectedNow();
     const s = this.#socket;
     this.#socket = null;
     this.emitter = null;
@@ -124,12 +166,13 @@ export class HubLink {
     this.status = 'offline';
   }
 
-  /** Sends till.state.v1 when connected and the state differs from the last one sent (or `force`). */
+  /**
+   * Reports the till's state: kept pending until the hub acknowledges it stored, sent again until it is
+   * (a newer state replaces an older pending one). `force` sends it even if it was acknowledged.
+   * Also offline: it goes out on the next connect.
+   */
   sendState(state: TillState, force = false): void {
-    const key = JSON.stringify(state);
-    if (!this.#socket?.connected || (!force && key === this.#lastSent)) return;
-    this.#lastSent = key;
-    this.emitter?.state(state);
+    this.#reporter.report(state, force);
   }
 
   #startHeartbeat(): void {
@@ -146,13 +189,15 @@ export class HubLink {
   async #beat(): Promise<void> {
     const emitter = this.emitter;
     if (!emitter?.connected) return;
-    const hb = this.#clock.next(Date.now());
+    const latest = this.#reporter.latest;
+    const hb = { ...this.#clock.next(Date.now()), ...(latest ? { state: { mode: latest.mode, epoch: latest.epoch } } : {}) };
     try {
       const ack = await emitter.heartbeat(hb);
       if (ack.ok) {
         this.#clock.record(hb.sentAt, ack.data.hubAt, Date.now());
         this.offsetMs = this.#clock.offsetMs;
         this.rttMs = this.#clock.rttMs;
+        this.hubDesired = ack.data.desired ?? null;
       } else {
         this.#clock.lost();
       }

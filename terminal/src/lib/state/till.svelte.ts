@@ -196,7 +196,8 @@ export class TillApp {
   }
 
   #onConnect(): void {
-    this.link.sendState(this.tillState, true);
+    // The link sends the latest state on every connect (level-triggered) and until it is acknowledged.
+    this.link.sendState(this.tillState);
     this.outbox.setOnline(true);
     const age = Date.now() - (this.device.catalogFetchedAt ?? 0);
     if (!this.device.catalog || age > CATALOG_MAX_AGE_MS) void this.device.refreshCatalog();
