@@ -62,7 +62,8 @@ const EnvSchema = z.object({
    * A bearer token that may read /metrics (Prometheus), besides a signed-in admin. Unset: admins only.
    * A long random secret (e.g. `openssl rand -hex 32`).
    */
-  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
+  // Empty means unset (docker-compose passes `${METRICS_TOKEN:-}` through).
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional()),
   /**
    * Which peers may say who the client is in X-Forwarded-For: `false` (none: the socket's address), a
    * number of proxy hops, or the proxies' addresses / CIDRs (comma-separated; `loopback`, `linklocal`,
