@@ -11,6 +11,8 @@ import { migrate } from './database/migrate.js';
 import { ormConfig } from './database/mikro-orm.config.js';
 import { isEmpty, seedDemo, type DemoCredentials } from './database/seed/demo-seed.js';
 
+const LISTEN_BACKLOG = Number(process.env.LISTEN_BACKLOG) || 8192;
+
 /**
  * The hub process. `--migrate` applies migrations first (npm start does; with an embedded database
  * it must, since only this process can open PGlite's data directory).
@@ -48,7 +50,10 @@ async function main() {
   }
 
   const app = await createApp(config, { databaseUrl, redisUrl: redis.url });
-  await app.listen(config.port, config.host);
+  // The listen backlog: after a restart every till of the fleet connects within a couple of seconds, and
+  // Node's default (511) lets the kernel drop SYNs the tills only retry 1, 3, 7 s later. The kernel caps
+  // it at net.core.somaxconn (4096 on current kernels; raise it where the hub is deployed).
+  await app.listen(config.port, config.host, LISTEN_BACKLOG as any);
   const base = hubBaseUrl(config, config.port);
   say('');
   say('Stockfleet hub is running.');
