@@ -10,14 +10,20 @@
  *
  * `maxInFlight` bounds the concurrent writes, so a burst (10,000 tills reconnecting) waits here in
  * memory instead of taking every connection of the database pool.
+ *
+ * `lingerMs`: the first item of a quiet period waits that long for company before it is written. Without
+ * it a storm that arrives as a steady trickle (a few hundred tills a second, each write taking a few
+ * milliseconds) is written almost one item at a time: a hub restart with 1,000 tills made ~850 token
+ * lookups and ~790 connection set-ups, each a round trip that wakes PostgreSQL on a busy machine.
  */
 export class GroupCommit<T, R = void> {
   private queue: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private inFlight = 0;
+  private lingering: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly write: (items: T[]) => Promise<R[] | void>,
-    private readonly opts: { maxInFlight?: number; maxItems?: number } = {},
+    private readonly opts: { maxInFlight?: number; maxItems?: number; lingerMs?: number } = {},
   ) {}
 
   /** Items waiting for a write (not yet in flight). */
@@ -28,6 +34,14 @@ export class GroupCommit<T, R = void> {
   push(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      const linger = this.opts.lingerMs ?? 0;
+      if (linger > 0 && this.queue.length < (this.opts.maxItems ?? 2000)) {
+        this.lingering ??= setTimeout(() => {
+          this.lingering = null;
+          this.drain();
+        }, linger);
+        return;
+      }
       this.drain();
     });
   }
@@ -52,7 +66,7 @@ export class GroupCommit<T, R = void> {
         )
         .finally(() => {
           this.inFlight--;
-          this.drain();
+          if (!this.lingering) this.drain(); // else the lingering timer writes what queued meanwhile
         });
     }
   }

@@ -48,7 +48,7 @@ export class FleetService {
     const rows = await this.repo.byTokenHashes([...new Set(hashes)]);
     const byHash = new Map(rows.map((r) => [r.token_hash, r]));
     return hashes.map((h) => byHash.get(h));
-  }, { maxInFlight: 2, maxItems: 1000 });
+  }, { maxInFlight: 2, maxItems: 1000, lingerMs: 10 });
 
   /** The port this hub really listens on (tests listen on a free one, not on PORT). */
   private listeningPort(): number {
