@@ -43,6 +43,8 @@ interface TillSocketData {
   address: string | null;
   /** till.state.v1 messages received on this socket: a heartbeat never repairs over a report sent after it. */
   reports?: number;
+  /** The connection setup (rooms joined, marked online): the disconnect is written after it. */
+  setup?: Promise<unknown>;
 }
 type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>, TillSocketData>;
 
@@ -146,10 +148,13 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: TillSocket) {
     const { till } = socket.data;
     // Rooms first, then the desired state read: a change committed meanwhile reaches this socket one way or the other.
-    await socket.join([FleetEvents.tillRoom(till.terminalId), FleetEvents.storeRoom(till.storeId)]);
+    // Kept on the socket before the first await: its disconnect waits for it, so a setup written late never
+    // marks a till online after its disconnect was written.
+    const setup = Promise.resolve(socket.join([FleetEvents.tillRoom(till.terminalId), FleetEvents.storeRoom(till.storeId)])).then(() => this.connections.push(till.terminalId));
+    socket.data.setup = setup;
     let row: TillConnectRow | undefined;
     try {
-      row = await this.connections.push(till.terminalId);
+      row = await setup;
     } catch {
       // Logged once per batch; the till connects again (its own jittered backoff).
       socket.disconnect(true);
@@ -167,6 +172,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleDisconnect(socket: TillSocket) {
     const till = socket.data?.till;
     if (!till) return;
+    await socket.data.setup?.catch(() => undefined);
     const others = await this.events.till?.in(FleetEvents.tillRoom(till.terminalId)).fetchSockets().catch(() => []);
     if (!others?.length) await this.disconnections.push(till.terminalId).catch(() => {});
     this.notifier.changed(till.terminalId);
