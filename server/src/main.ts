@@ -53,7 +53,9 @@ async function main() {
   // The listen backlog: after a restart every till of the fleet connects within a couple of seconds, and
   // Node's default (511) lets the kernel drop SYNs the tills only retry 1, 3, 7 s later. The kernel caps
   // it at net.core.somaxconn (4096 on current kernels; raise it where the hub is deployed).
-  await app.listen(config.port, config.host, LISTEN_BACKLOG as any);
+  // Nest forwards extra arguments to http.Server#listen (port, host, backlog); its type names only a callback.
+  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  await listen(config.port, config.host, LISTEN_BACKLOG);
   const base = hubBaseUrl(config, config.port);
   say('');
   say('Stockfleet hub is running.');

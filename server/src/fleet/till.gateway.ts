@@ -165,7 +165,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.data.clockOffsetMs = row.clock_offset_ms ?? null;
       socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
     }
-    this.hooks.connected.next({ till, emit: (event, payload) => (socket as any).emit(event, payload) });
+    this.hooks.connected.next({ till, sendTasks: (tasks) => socket.emit('stocktake.tasks.v1', tasks) });
     this.notifier.changed(till.terminalId);
   }
 

@@ -5,7 +5,7 @@ import { adminEmit, FleetEvents, tillEmit, type Fanout } from '../fleet/fleet.ev
 import { groupBy } from '../common/group-by.js';
 import { GroupCommit } from '../common/group-commit.js';
 import { sql } from '../common/sql.js';
-import { StocktakeRepository } from './stocktake.repository.js';
+import { StocktakeRepository, type OpenRecountRow } from './stocktake.repository.js';
 
 /** Live pushes: recount tasks and progress to a store's tills, progress to admins at most twice a second per store. */
 @Injectable()
@@ -50,22 +50,8 @@ export class StocktakeLive implements OnModuleDestroy {
     const out = new Map<string, StocktakeTasks>();
     if (!storeIds.length) return out;
     const em = this.em.fork();
-    const rows = await sql<any[]>(em,
-      `select a.*, e.counted, e.entries
-         from (select distinct on (ss.store_id) ss.store_id, ss.stocktake_id, ss.status, s.name, s.practice, s.blind,
-                      coalesce(ss.scope_products, 0) as scope
-                 from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
-                where ss.store_id = any(?::uuid[]) and ss.status in ('freezing', 'counting', 'review')
-                order by ss.store_id, s.created_at desc) a
-         cross join lateral (select count(distinct product_id)::int as counted, count(*)::int as entries
-                               from count_entry where stocktake_id = a.stocktake_id and store_id = a.store_id) e`,
-      [`{${storeIds.join(',')}}`]);
-    if (!rows.length) return out;
-    const recounts = await sql<any[]>(em,
-      `select t.stocktake_id, t.store_id, t.id, t.product_id, p.sku, p.name, t.zone_id, t.round
-         from recount_task t join product p on p.id = t.product_id
-        where (t.stocktake_id, t.store_id) in (select * from unnest(?::uuid[], ?::uuid[])) and t.status = 'open' order by p.sku`,
-      [`{${rows.map((r) => r.stocktake_id).join(',')}}`, `{${rows.map((r) => r.store_id).join(',')}}`]);
+    const rows = await this.repo.activeTasks(em, storeIds);
+    const recounts = await this.repo.openRecounts(em, rows);
     const recountsOf = groupBy(recounts, (t) => `${t.stocktake_id}:${t.store_id}`);
     for (const r of rows) {
       out.set(r.store_id, {
@@ -138,13 +124,7 @@ export class StocktakeLive implements OnModuleDestroy {
                                  from terminal where store_id = c.store_id and token_hash is not null and revoked_at is null) t`,
         [`{${items.map(([, st]) => st).join(',')}}`, `{${items.map(([store]) => store).join(',')}}`]);
       const active = rows.filter((r) => ['freezing', 'counting', 'review'].includes(r.status));
-      const recounts = active.length
-        ? await sql<any[]>(em,
-          `select t.stocktake_id, t.store_id, t.id, t.product_id, p.sku, p.name, t.zone_id, t.round
-             from recount_task t join product p on p.id = t.product_id
-            where (t.stocktake_id, t.store_id) in (select * from unnest(?::uuid[], ?::uuid[])) and t.status = 'open' order by p.sku`,
-          [`{${active.map((r) => r.stocktake_id).join(',')}}`, `{${active.map((r) => r.store_id).join(',')}}`])
-        : [];
+      const recounts = await this.repo.openRecounts(em, active);
       const recountsOf = groupBy(recounts, (t) => `${t.stocktake_id}:${t.store_id}`);
       // Scope and thresholds once per stocktake (a chain scope lists every store).
       let stocktakes: Map<string, any> | null = null;
@@ -214,4 +194,4 @@ export class StocktakeLive implements OnModuleDestroy {
 const tasksEmit = (storeId: string, tasks: StocktakeTasks): Fanout => tillEmit([FleetEvents.storeRoom(storeId)], 'stocktake.tasks.v1', tasks);
 
 /** An open recount task row as the tills see it. */
-const toRecount = (t: any) => ({ id: t.id, productId: t.product_id, sku: t.sku, name: t.name, zoneId: t.zone_id, round: t.round });
+const toRecount = (t: OpenRecountRow) => ({ id: t.id, productId: t.product_id, sku: t.sku, name: t.name, zoneId: t.zone_id, round: t.round });

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { StocktakeScope, VarianceLineDto } from '@stockfleet/shared';
+import type { StocktakeScope, StoreCountStatus, VarianceLineDto } from '@stockfleet/shared';
 import { variance } from '@stockfleet/shared';
 
 import { groupBy } from '../common/group-by.js';
@@ -22,6 +22,31 @@ export function scopeProductFilter(scope: StocktakeScope): { sql: string; params
 }
 
 /** All SQL of the stocktake feature. */
+/** A store's active count with its progress, as the tills' tasks need it. */
+export interface ActiveTasksRow {
+  store_id: string;
+  stocktake_id: string;
+  status: StoreCountStatus;
+  name: string;
+  practice: boolean;
+  blind: boolean;
+  scope: number;
+  counted: number;
+  entries: number;
+}
+
+/** An open recount task, with its product. */
+export interface OpenRecountRow {
+  stocktake_id: string;
+  store_id: string;
+  id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  zone_id: string | null;
+  round: number;
+}
+
 @Injectable()
 export class StocktakeRepository {
   async storesInScope(em: EntityManager, scope: StocktakeScope): Promise<Array<{ id: string }>> {
@@ -125,6 +150,30 @@ export class StocktakeRepository {
   }
 
   /** The active (not final) stocktake of a store, if any. */
+  /** The newest active count of each of these stores (freezing, counting or review), with its progress. */
+  async activeTasks(em: EntityManager, storeIds: string[]): Promise<ActiveTasksRow[]> {
+    return sql<ActiveTasksRow[]>(em,
+      `select a.*, e.counted, e.entries
+         from (select distinct on (ss.store_id) ss.store_id, ss.stocktake_id, ss.status, s.name, s.practice, s.blind,
+                      coalesce(ss.scope_products, 0) as scope
+                 from stocktake_store ss join stocktake s on s.id = ss.stocktake_id
+                where ss.store_id = any(?::uuid[]) and ss.status in ('freezing', 'counting', 'review')
+                order by ss.store_id, s.created_at desc) a
+         cross join lateral (select count(distinct product_id)::int as counted, count(*)::int as entries
+                               from count_entry where stocktake_id = a.stocktake_id and store_id = a.store_id) e`,
+      [`{${storeIds.join(',')}}`]);
+  }
+
+  /** Open recount tasks of these (stocktake, store) counts, by SKU. */
+  async openRecounts(em: EntityManager, counts: Array<{ stocktake_id: string; store_id: string }>): Promise<OpenRecountRow[]> {
+    if (!counts.length) return [];
+    return sql<OpenRecountRow[]>(em,
+      `select t.stocktake_id, t.store_id, t.id, t.product_id, p.sku, p.name, t.zone_id, t.round
+         from recount_task t join product p on p.id = t.product_id
+        where (t.stocktake_id, t.store_id) in (select * from unnest(?::uuid[], ?::uuid[])) and t.status = 'open' order by p.sku`,
+      [`{${counts.map((c) => c.stocktake_id).join(',')}}`, `{${counts.map((c) => c.store_id).join(',')}}`]);
+  }
+
   async activeForStore(em: EntityManager, storeId: string) {
     const [row] = await sql(
       em,

@@ -79,7 +79,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
       this.hooks.reported.subscribe(({ till, state }) => {
         if (state.mode === 'frozen') this.checkBarriers(till.storeId);
       }),
-      this.hooks.connected.subscribe(({ till, emit }) => void this.live.tasksFor(till.storeId).then((t) => t && emit('stocktake.tasks.v1', t)).catch(() => {})),
+      this.hooks.connected.subscribe(({ till, sendTasks }) => void this.live.tasksFor(till.storeId).then((t) => t && sendTasks(t)).catch(() => {})),
     );
   }
   onModuleDestroy() {
