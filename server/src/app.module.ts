@@ -27,8 +27,8 @@ import { OutboxRepository } from './common/outbox/outbox.repository.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { ormConfig } from './database/mikro-orm.config.js';
 import { HealthController } from './health/health.controller.js';
-import { InventoryController } from './inventory/inventory.controller.js';
-import { InventoryService } from './inventory/inventory.service.js';
+import { InventoryModule } from './inventory/inventory.module.js';
+import { DomainEvents } from './events/domain-events.js';
 import { OrgController } from './org/org.controller.js';
 import { OrgService } from './org/org.service.js';
 import { FleetModule } from './fleet/fleet.module.js';
@@ -65,9 +65,9 @@ export class CoreModule implements OnApplicationShutdown {
         CredentialLimits,
         AuthService,
         OrgService,
-        InventoryService,
+        DomainEvents,
       ],
-      exports: [APP_CONFIG, REDIS, DependencyHealth, Outbox, AuditService, ClientAddress, RateLimiter, CredentialLimits, AuthService, OrgService, InventoryService],
+      exports: [APP_CONFIG, REDIS, DependencyHealth, Outbox, AuditService, ClientAddress, RateLimiter, CredentialLimits, AuthService, OrgService, DomainEvents],
     };
   }
   async onApplicationShutdown() {
@@ -95,6 +95,7 @@ export class AppModule {
         }),
         MikroOrmModule.forRoot({ ...ormConfig({ clientUrl: runtime.databaseUrl, poolMax: config.dbPoolMax, onConnectionError: dbErrors.report }), registerRequestContext: true }),
         JobsModule.forRoot(runtime.redisUrl, config.runWorkers ? [REPORTS_QUEUE, PLANS_QUEUE] : []),
+        InventoryModule,
         FleetModule,
         StocktakeModule,
         ReportsModule,
@@ -102,7 +103,7 @@ export class AppModule {
         AlertsModule,
         MetricsModule,
       ],
-      controllers: [HealthController, AuthController, UsersController, CatalogController, InventoryController, OrgController, AuditController],
+      controllers: [HealthController, AuthController, UsersController, CatalogController, OrgController, AuditController],
       providers: [
         CatalogService,
         CatalogImportService,

@@ -1,4 +1,5 @@
 import type { TerminalStatus } from '@stockfleet/shared';
+import type { TillRef } from '../events/domain-events.js';
 
 /** Row → TerminalStatus, the only shape of a till that leaves the hub. */
 export function mapTerminalRow(r: any): TerminalStatus {
@@ -32,8 +33,5 @@ export const TERMINAL_COLUMNS = `t.id, t.store_id, t.name, t.desired_mode, t.des
   t.reported_mode, t.reported_epoch, t.reported_state, t.clock_offset_ms::float8 as clock_offset_ms, t.rtt_ms, t.last_seen_at, t.revoked_at, t.token_hash,
   (t.online and t.last_seen_at > now() - interval '45 seconds') as online_now`;
 
-export interface TerminalIdentity {
-  terminalId: string;
-  storeId: string;
-  name: string;
-}
+/** A till authenticated by its device token (the shape every feature sees, defined with the domain events). */
+export type TerminalIdentity = TillRef;

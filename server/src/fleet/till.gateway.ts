@@ -21,32 +21,20 @@ import {
   type TillToHubEvents,
 } from '@stockfleet/shared';
 import type { Namespace, Socket } from 'socket.io';
-import { ClientAddress } from '../common/client-address.js';
-import { toDomainException } from '../common/http-exception.filter.js';
-import { FleetHooks } from './fleet-hooks.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { TillHandshake, type TillNamespace, type TillSocket } from './till-handshake.js';
 import { FleetNotifier } from './fleet-notifier.js';
 import { FleetEvents, unpackDesired, type Fanout } from './fleet.events.js';
 import { FleetRepository, type TillConnectRow, type TillHeartbeatRow, type TillReportedRow } from './fleet.repository.js';
 import { FleetService } from './fleet.service.js';
 import type { TerminalIdentity } from './fleet.types.js';
-import { SalesService } from './sales.service.js';
+import { SalesService } from '../inventory/sales.service.js';
 import { StaffSignInService } from './staff-signin.service.js';
 import { handle } from './socket-utils.js';
 import { GroupCommit } from '../common/group-commit.js';
 import { DomainException } from '../common/domain-exception.js';
 import { describeError } from '../common/log-redaction.js';
 
-interface TillSocketData {
-  till: TerminalIdentity;
-  clockOffsetMs: number | null;
-  /** The till's address under TRUST_PROXY, for the audit log (a device token used from elsewhere shows). */
-  address: string | null;
-  /** till.state.v1 messages received on this socket: a heartbeat never repairs over a report sent after it. */
-  reports?: number;
-  /** The connection setup (rooms joined, marked online): the disconnect is written after it. */
-  setup?: Promise<unknown>;
-}
-type TillSocket = Socket<TillToHubEvents, HubToTillEvents, Record<string, never>, TillSocketData>;
 
 /** Tills: device-token auth at the handshake, rooms per store and till, desired state pushed on connect. */
 @WebSocketGateway({ namespace: TILL_NAMESPACE })
@@ -75,7 +63,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (!stored.has(id)) continue; // a heartbeat's repair that a newer report overtook, or a deleted till
       try {
         this.notifier.changed(id);
-        this.hooks.reported.next({ till: r.till, state: r.state });
+        this.domainEvents.emit('till.reported', { till: r.till, state: r.state });
       } catch (e) {
         this.log.warn(`a listener of till reports failed: ${firstLine(e)}`);
       }
@@ -121,28 +109,17 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly notifier: FleetNotifier,
     private readonly sales: SalesService,
     private readonly staff: StaffSignInService,
-    private readonly addresses: ClientAddress,
-    private readonly hooks: FleetHooks,
+    private readonly handshake: TillHandshake,
+    private readonly domainEvents: DomainEvents,
   ) {}
 
-  afterInit(ns: Namespace) {
+  afterInit(ns: TillNamespace) {
     this.events.till = ns as any;
     // Fan-outs published by the other hub nodes, delivered to this node's sockets.
     (ns as any).on(FleetEvents.FANOUT, (items: string) => this.events.deliver(JSON.parse(items) as Fanout[]));
     (ns as any).on(FleetEvents.DESIRED, (packed: string) => this.events.deliverDesired(unpackDesired(JSON.parse(packed))));
     (ns as any).on(FleetEvents.FLEET_CHANGED, (ids: string) => void this.notifier.deliver(JSON.parse(ids)));
-    ns.use((socket, next) => {
-      this.fleet
-        .identify((socket.handshake.auth as { token?: unknown } | undefined)?.token)
-        .then((till) => {
-          socket.data = { till, clockOffsetMs: null, address: this.addresses.of(socket.request) } satisfies TillSocketData;
-          next();
-        })
-        .catch((e) => {
-          const err = toDomainException(e);
-          next(Object.assign(new Error(err.message), { data: { code: err.code } }));
-        });
-    });
+    this.handshake.install(ns);
   }
 
   async handleConnection(socket: TillSocket) {
@@ -165,7 +142,7 @@ export class TillGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.data.clockOffsetMs = row.clock_offset_ms ?? null;
       socket.emit('till.desired.v1', this.repo.desiredFromRow(row));
     }
-    this.hooks.connected.next({ till, sendTasks: (tasks) => socket.emit('stocktake.tasks.v1', tasks) });
+    this.domainEvents.emit('till.connected', { till, sendTasks: (tasks) => socket.emit('stocktake.tasks.v1', tasks) });
     this.notifier.changed(till.terminalId);
   }
 

@@ -16,11 +16,10 @@ import {
 } from '@stockfleet/shared';
 import { randomUUID } from 'node:crypto';
 import { payloadHash } from '../common/crypto.js';
-import type { Subscription } from 'rxjs';
 import { AuditService, fromUser } from '../audit/audit.service.js';
 import { readableStoreIds, type UserActor } from '../common/actor.js';
 import { DomainException, forbidden, notFound } from '../common/domain-exception.js';
-import { FleetHooks } from '../fleet/fleet-hooks.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { FleetEvents } from '../fleet/fleet.events.js';
 import { FleetNotifier } from '../fleet/fleet-notifier.js';
 import { FleetRepository } from '../fleet/fleet.repository.js';
@@ -52,7 +51,7 @@ const toBarrierTill = (t: any): BarrierTill => ({
 @Injectable()
 export class StocktakeService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('Stocktake');
-  private subs: Subscription[] = [];
+  private unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly em: EntityManager,
@@ -60,7 +59,7 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     private readonly fleetRepo: FleetRepository,
     private readonly events: FleetEvents,
     private readonly notifier: FleetNotifier,
-    private readonly hooks: FleetHooks,
+    private readonly domainEvents: DomainEvents,
     private readonly audit: AuditService,
     private readonly live: StocktakeLive,
     private readonly reports: ReportsService,
@@ -75,15 +74,15 @@ export class StocktakeService implements OnModuleInit, OnModuleDestroy {
     // database blip) is picked up by the next periodic look at every freezing store.
     this.sweepTimer = setInterval(() => void this.sweepAllFreezing(), StocktakeService.BARRIER_RESWEEP_MS);
     this.sweepTimer.unref();
-    this.subs.push(
-      this.hooks.reported.subscribe(({ till, state }) => {
+    this.unsubscribe.push(
+      this.domainEvents.on('till.reported', ({ till, state }) => {
         if (state.mode === 'frozen') this.checkBarriers(till.storeId);
       }),
-      this.hooks.connected.subscribe(({ till, sendTasks }) => void this.live.tasksFor(till.storeId).then((t) => t && sendTasks(t)).catch(() => {})),
+      this.domainEvents.on('till.connected', ({ till, sendTasks }) => void this.live.tasksFor(till.storeId).then((t) => t && sendTasks(t)).catch(() => {})),
     );
   }
   onModuleDestroy() {
-    this.subs.forEach((s) => s.unsubscribe());
+    this.unsubscribe.forEach((off) => off());
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.destroyed = true;
   }

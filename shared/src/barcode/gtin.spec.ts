@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BarcodeError, type BarcodeProblem } from './barcode-error.js';
-import { assertGtin, gtinCheckDigit, hasValidCheckDigit, isValidGtin, normaliseGtin } from './gtin.js';
+import { assertGtin, gtinCheckDigit, gtinLookupForms, hasValidCheckDigit, isValidGtin, normaliseGtin } from './gtin.js';
 
 const body = (length: number) => fc.stringMatching(new RegExp(`^\\d{${length}}$`));
 const anyGtinBody = fc.constantFrom(7, 11, 12, 13).chain(body);
@@ -111,5 +111,17 @@ describe(normaliseGtin.name, () => {
         return gtin14.length === 14 && isValidGtin(gtin14) && gtin14.endsWith(code);
       }),
     );
+  });
+});
+
+describe('gtinLookupForms', () => {
+  it('gives the shorter forms a GTIN-14 with leading zeros shortens to, longest first', () => {
+    expect(gtinLookupForms('00000040170725')).toEqual(['00000040170725', '0000040170725', '000040170725', '40170725']);
+    expect(gtinLookupForms('00614141000036')).toEqual(['00614141000036', '0614141000036', '614141000036']);
+    expect(gtinLookupForms('04006381333931')).toEqual(['04006381333931', '4006381333931']);
+    expect(gtinLookupForms('14006381333938')).toEqual(['14006381333938']);
+  });
+  it('looks up anything that is not 14 digits as it is', () => {
+    for (const code of ['4006381333931', 'SKU-1', '0000000000000x', '']) expect(gtinLookupForms(code)).toEqual([code]);
   });
 });

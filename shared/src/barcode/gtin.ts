@@ -57,3 +57,15 @@ export function normaliseGtin(code: string): string {
   assertGtin(code);
   return code.padStart(14, '0');
 }
+
+/**
+ * The forms under which a catalogue may hold a GTIN-14: itself, then the GTIN-13, -12 and -8 it
+ * shortens to when its leading digits are zeros, in that order (the first match wins). Anything that
+ * is not 14 digits is looked up as it is.
+ */
+export function gtinLookupForms(code: string): string[] {
+  if (code.length !== 14 || !DIGITS.test(code)) return [code];
+  const forms = [code];
+  for (const length of [13, 12, 8]) if (/^0*$/.test(code.slice(0, 14 - length))) forms.push(code.slice(14 - length));
+  return forms;
+}

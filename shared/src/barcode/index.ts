@@ -1,7 +1,7 @@
 // Barcode, GS1 and EPC parsing shared by the tills and the hub. parseScan is the entry point;
 // the rest is exported for catalogue validation, configuration checks and the simulator.
 export { BarcodeError, type BarcodeProblem } from './barcode-error.js';
-export { GTIN_LENGTHS, assertGtin, gtinCheckDigit, hasValidCheckDigit, isValidGtin, normaliseGtin } from './gtin.js';
+export { GTIN_LENGTHS, assertGtin, gtinCheckDigit, gtinLookupForms, hasValidCheckDigit, isValidGtin, normaliseGtin } from './gtin.js';
 export { compressUpcA, expandUpcE } from './upc-e.js';
 export { type StrippedScan, type Symbology, type SymbologyFamily, stripSymbologyId } from './symbology-id.js';
 export {

@@ -5,8 +5,8 @@ import { AlertsNotifier } from '../alerts/alerts.notifier.js';
 import type { AlertChange } from '../alerts/alerts.repository.js';
 import { payloadHash } from '../common/crypto.js';
 import { DomainException } from '../common/domain-exception.js';
-import { postMovements } from '../inventory/ledger.repository.js';
-import type { TerminalIdentity } from './fleet.types.js';
+import { postMovements } from './ledger.repository.js';
+import type { TillRef as TerminalIdentity } from '../events/domain-events.js';
 
 /**
  * A sale from a till becomes stock movements exactly once: the sale row and its movements commit
